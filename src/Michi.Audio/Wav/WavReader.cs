@@ -85,6 +85,7 @@ public sealed class WavReader : IDisposable
     public int ReadFrames(Span<float> interleaved)
     {
         int channels = Info.Channels;
+        if (interleaved.IsEmpty) return 0;
         if (interleaved.Length < channels)
             throw new ArgumentException($"the buffer must hold at least one frame ({channels} samples)", nameof(interleaved));
         int want = (int)Math.Min(interleaved.Length / channels, _framesLeft);
@@ -114,7 +115,7 @@ public sealed class WavReader : IDisposable
     {
         int channels = Info.Channels;
         if (channels == 1)
-            return mono.IsEmpty ? 0 : ReadFrames(mono);
+            return ReadFrames(mono);
         _scratch ??= new float[_framesPerBlock * channels];
         float scale = 1f / channels;
         int done = 0;
