@@ -56,7 +56,7 @@ public sealed class MelTests
         for (int m = 0; m < fb.NMels; m++)
         {
             ReadOnlySpan<float> row = fb.Row(m);
-            int peak = row.IndexOf(TensorMax(row));
+            int peak = row.IndexOf(MaxOf(row));
             // The peak is one of the two bins around the centre frequency.
             Assert.True(Math.Abs(peak * binHz - fb.CenterHz(m)) < binHz, $"band {m}: peak bin {peak}, centre {fb.CenterHz(m)} Hz");
             for (int k = 0; k < row.Length; k++)
@@ -135,7 +135,7 @@ public sealed class MelTests
         Assert.Contains(named, Assert.Throws<ArgumentException>(() => MelFilterbank.Create(c)).Message);
     }
 
-    static float TensorMax(ReadOnlySpan<float> x)
+    static float MaxOf(ReadOnlySpan<float> x)
     {
         float max = float.MinValue;
         foreach (float v in x) max = Math.Max(max, v);

@@ -64,6 +64,7 @@ public sealed class Resampler
         double i0Beta = KaiserSinc.BesselI0(Quality.KaiserBeta);
         if (IsIdentity)
         {
+            // Process copies its input: no kernel needed.
         }
         else if ((long)Up * Taps <= maxTable)
         {
