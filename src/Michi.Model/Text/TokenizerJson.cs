@@ -99,7 +99,7 @@ internal sealed record TokenizerJson(
                 (left, right) = (null, null);
             // Byte-level tokens never hold a space (it is spelled "Ġ"), so "a b" is unambiguous.
             if (string.IsNullOrEmpty(left) || string.IsNullOrEmpty(right) || left.Contains(' ') || right.Contains(' '))
-                throw InvalidInputException.ForFile(path, $"model.merges[{index}] must be \"a b\" or [\"a\", \"b\"] with two non-empty space-free parts, found {m.GetRawText()}");
+                throw InvalidInputException.ForFile(path, $"model.merges[{index}] must be \"a b\" or [\"a\", \"b\"] with two non-empty space-free parts, found {(m.ValueKind == JsonValueKind.String ? $"\"{m.GetString()}\"" : m.GetRawText())}");
             if (!vocab.ContainsKey(left) || !vocab.ContainsKey(right) || !vocab.ContainsKey(left + right))
                 throw InvalidInputException.ForFile(path, $"model.merges[{index}] ({left} {right}) uses a token missing from model.vocab");
             merges.Add(left + " " + right);
