@@ -33,9 +33,9 @@ internal static class ByteLevel
     }
 
     /// <summary>The byte-level spelling of a piece of text (its UTF-8 bytes, one char each).</summary>
-    public static string Encode(ReadOnlySpan<char> text)
+    public static string Encode(string text)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(text.ToArray());
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
         var chars = new char[bytes.Length];
         for (int i = 0; i < bytes.Length; i++) chars[i] = ByteToChar[bytes[i]];
         return new string(chars);
