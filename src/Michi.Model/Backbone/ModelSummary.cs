@@ -6,7 +6,7 @@ namespace Michi.Model.Backbone;
 public sealed record ModelSummary(
     string Architecture,
     long ParameterCount,
-    IReadOnlyList<string> CheckpointDTypes,
+    [property: System.Text.Json.Serialization.JsonPropertyName("checkpoint_dtypes")] IReadOnlyList<string> CheckpointDTypes,
     int TensorCount,
     int Layers,
     int HiddenSize,
