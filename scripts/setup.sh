@@ -4,14 +4,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Optional system packages (TTS engines, recogniser) for the data and evaluation commands; the
-# build and tests need none of them. MICHI_SKIP_APT=1 skips this step.
+# System packages (TTS engines, recogniser) for the data commands and their tests
+# (scripts/apt-packages.txt). MICHI_SKIP_APT=1 skips this step.
 if [[ "${MICHI_SKIP_APT:-0}" != 1 && -f scripts/apt-packages.txt ]] && command -v apt-get >/dev/null; then
   want=$(grep -v '^#' scripts/apt-packages.txt | while read -r p; do [[ -n "$p" ]] && ! dpkg -s "$p" >/dev/null 2>&1 && echo "$p"; done || true)
   if [[ -n "$want" ]]; then
     sudo=""; [[ $(id -u) != 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    # RHVoice and SVOX Pico live in Debian's non-free section: when a wanted package has no
+    # candidate, add the contrib and non-free components to Debian's sources (deb822 or
+    # one-line format; each only if absent, so re-running changes nothing) and update again.
+    if [[ -n "$(for p in $want; do apt-cache show "$p" >/dev/null 2>&1 || echo "$p"; done)" ]]; then
+      echo "setup: enabling the contrib and non-free components in apt sources"
+      add='/ contrib( |$)/!s/$/ contrib/; / non-free( |$)/!s/$/ non-free/'
+      [[ -f /etc/apt/sources.list.d/debian.sources ]] && $sudo sed -i -E "/^Components:/{$add}" /etc/apt/sources.list.d/debian.sources
+      [[ -f /etc/apt/sources.list ]] && $sudo sed -i -E "/^deb(-src)? .*debian/{$add}" /etc/apt/sources.list
+      $sudo apt-get update -qq
+    fi
     echo "setup: installing $(echo $want | tr '\n' ' ')"
-    $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $want >/dev/null
+    $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $want >/dev/null
   fi
 fi
 

@@ -1,0 +1,126 @@
+// flite (CMU's small engine: clustergen voices awb, rms, slt and diphone voices kal, kal16;
+// Debian package flite) through libflite. Word times come from the utterance structure: a token's
+// first segment starts where the segment before it ends, its last segment's end is the word's
+// end; exact to the sample. Native 16 kHz (kal: 8 kHz).
+// Rate → duration_stretch = 1 / rate; pitch → f0_shift (clustergen voices) and a scaled
+// int_f0_target_mean (diphone voices). Both are voice features, so they are set per call under
+// the global lock and restored.
+using System.Runtime.InteropServices;
+
+namespace Michi.Data.Synthesis;
+
+public sealed class FliteEngine : ITtsEngine
+{
+    static readonly string[] s_known = ["awb", "kal", "kal16", "rms", "slt"];
+    static readonly Dictionary<string, IntPtr> s_registered = [];
+    static bool? s_loaded;
+    static IReadOnlyList<TtsVoice>? s_voices;
+
+    public string Name => "flite";
+    public string InstallHint => "flite";
+
+    public bool IsAvailable() => Voices.Count > 0;
+
+    public IReadOnlyList<TtsVoice> Voices
+    {
+        get
+        {
+            lock (FliteNative.Lock)
+            {
+                if (s_voices != null) return s_voices;
+                if (!Load()) return s_voices = [];
+                return s_voices = [.. s_known.Where(v => NativeLibrary.TryLoad(VoiceLibrary(v), out _))
+                                              .Select(v => new TtsVoice("flite", v, Describe(v)))];
+            }
+        }
+    }
+
+    public Task<SynthResult> SynthesizeAsync(string text, string voice, double rate, double pitch, CancellationToken ct = default)
+    {
+        SynthOutput.CheckText(Name, text);
+        if (!Voices.Any(v => v.Name == voice)) throw new InvalidInputException($"flite: unknown voice '{voice}'");
+        return Task.Run(() => Synthesize(text, voice, rate, pitch), ct);
+    }
+
+    static SynthResult Synthesize(string text, string voice, double rate, double pitch)
+    {
+        float[] samples;
+        int sampleRate;
+        var words = new List<EngineWord>();
+        lock (FliteNative.Lock)
+        {
+            IntPtr vox = Register(voice);
+            IntPtr features = Marshal.PtrToStructure<FliteNative.Voice>(vox).Features;
+            byte[] stretchName = FliteNative.Z("duration_stretch"), shiftName = FliteNative.Z("f0_shift"), meanName = FliteNative.Z("int_f0_target_mean");
+            float stretch = FliteNative.flite_get_param_float(features, stretchName, 1f);
+            float shift = FliteNative.flite_get_param_float(features, shiftName, 1f);
+            float mean = FliteNative.flite_get_param_float(features, meanName, 100f);
+            FliteNative.flite_feat_set_float(features, stretchName, (float)(stretch / rate));
+            FliteNative.flite_feat_set_float(features, shiftName, (float)(shift * pitch));
+            FliteNative.flite_feat_set_float(features, meanName, (float)(mean * pitch));
+            IntPtr utt = IntPtr.Zero;
+            try
+            {
+                utt = FliteNative.flite_synth_text(FliteNative.Z(text), vox);
+                if (utt == IntPtr.Zero) throw new InvalidOperationException("flite_synth_text failed");
+                var wave = Marshal.PtrToStructure<FliteNative.Wave>(FliteNative.utt_wave(utt));
+                var pcm = new short[wave.NumSamples * Math.Max(1, wave.NumChannels)];
+                Marshal.Copy(wave.Samples, pcm, 0, pcm.Length);
+                samples = SynthOutput.FromPcm16(pcm);
+                sampleRate = wave.SampleRate;
+                ReadTokens(utt, words);
+            }
+            finally
+            {
+                if (utt != IntPtr.Zero) FliteNative.delete_utterance(utt);
+                FliteNative.flite_feat_set_float(features, stretchName, stretch);
+                FliteNative.flite_feat_set_float(features, shiftName, shift);
+                FliteNative.flite_feat_set_float(features, meanName, mean);
+            }
+        }
+        return SynthOutput.Finish(text, samples, sampleRate, words, WordTimingSource.UtteranceStructure);
+    }
+
+    /// <summary>One engine word per spoken token (a token's words merged), in order.</summary>
+    static void ReadTokens(IntPtr utt, List<EngineWord> words)
+    {
+        byte[] name = FliteNative.Z("name"), first = FliteNative.Z("daughter1"),
+               startPath = FliteNative.Z("daughter1.R:SylStructure.daughter1.daughter1.R:Segment.p.end"),
+               endPath = FliteNative.Z("daughtern.R:SylStructure.daughtern.daughtern.R:Segment.end");
+        IntPtr relation = FliteNative.utt_relation(utt, FliteNative.Z("Token"));
+        if (relation == IntPtr.Zero) return;
+        for (IntPtr token = FliteNative.relation_head(relation); token != IntPtr.Zero; token = FliteNative.item_next(token))
+        {
+            if (FliteNative.path_to_item(token, first) == IntPtr.Zero) continue; // nothing spoken ("--")
+            string tokenName = Marshal.PtrToStringUTF8(FliteNative.item_feat_string(token, name)) ?? "";
+            words.Add(new EngineWord(tokenName, -1, FliteNative.ffeature_float(token, startPath), FliteNative.ffeature_float(token, endPath)));
+        }
+    }
+
+    static string VoiceLibrary(string voice) => $"libflite_cmu_us_{voice}.so.1";
+
+    static string Describe(string voice) => voice switch
+    {
+        "awb" => "Scottish English male (clustergen)",
+        "rms" => "US English male (clustergen)",
+        "slt" => "US English female (clustergen)",
+        "kal" => "US English male (diphone, 8 kHz)",
+        _ => "US English male (diphone, 16 kHz)",
+    };
+
+    static bool Load()
+    {
+        s_loaded ??= NativeLibrary.TryLoad(FliteNative.Library, out _) && FliteNative.flite_init() == 0;
+        return s_loaded.Value;
+    }
+
+    static IntPtr Register(string voice)
+    {
+        if (s_registered.TryGetValue(voice, out IntPtr vox)) return vox;
+        IntPtr library = NativeLibrary.Load(VoiceLibrary(voice));
+        var register = Marshal.GetDelegateForFunctionPointer<FliteNative.RegisterVoice>(NativeLibrary.GetExport(library, $"register_cmu_us_{voice}"));
+        vox = register(IntPtr.Zero);
+        if (vox == IntPtr.Zero) throw new InvalidOperationException($"flite: register_cmu_us_{voice} failed");
+        return s_registered[voice] = vox;
+    }
+}
