@@ -106,7 +106,7 @@ internal static unsafe class MatVecKernels
         y[0] = s0; y[1] = s1; y[2] = s2; y[3] = s3;
     }
 
-    static float DotFloat32(float* w, float* x, int n, bool wide)
+    internal static float DotFloat32(float* w, float* x, int n, bool wide)
     {
         int c = 0;
         float s;
@@ -191,7 +191,7 @@ internal static unsafe class MatVecKernels
         y[0] = s0; y[1] = s1; y[2] = s2; y[3] = s3;
     }
 
-    static float DotBFloat16(ushort* w, float* xp, int n, bool wide)
+    internal static float DotBFloat16(ushort* w, float* xp, int n, bool wide)
     {
         int c = 0;
         float s;
