@@ -55,7 +55,7 @@ static class DataSynthCommand
                                                new SynthesisOptions { Seed = parse.GetValue(seed) });
             double total = h is { } hh ? hh * 3600 : lines.Count;
             var summary = await ProgressReporter.RunAsync($"synth {selection.Voices.Count} voice(s)", total, report =>
-                CorpusSynthesizer.RunAsync(request, p => report(h is null ? p.Utterances : p.Seconds,
+                CorpusSynthesizer.RunAsync(request, p => report(Math.Min(total, h is null ? p.Utterances : p.Seconds),
                                                                  p.Note ?? $"{p.Utterances} utt, {p.Seconds / 3600:0.###} h"), ct));
 
             foreach (string error in summary.Errors)

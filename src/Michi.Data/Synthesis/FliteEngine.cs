@@ -4,7 +4,8 @@
 // end; exact to the sample. Native 16 kHz (kal: 8 kHz).
 // Rate → duration_stretch = 1 / rate; pitch → f0_shift (clustergen voices) and a scaled
 // int_f0_target_mean (diphone voices). Both are voice features, so they are set per call under
-// the global lock and restored.
+// the global lock and restored. flite stores feature *names* by pointer, so the names passed to
+// it live in unmanaged memory for the whole process (a pinned managed array would dangle).
 using System.Runtime.InteropServices;
 
 namespace Michi.Data.Synthesis;
@@ -13,6 +14,8 @@ public sealed class FliteEngine : ITtsEngine
 {
     static readonly string[] s_known = ["awb", "kal", "kal16", "rms", "slt"];
     static readonly Dictionary<string, IntPtr> s_registered = [];
+    static readonly IntPtr s_stretch = FliteNative.Name("duration_stretch"), s_shift = FliteNative.Name("f0_shift"),
+                           s_mean = FliteNative.Name("int_f0_target_mean");
     static bool? s_loaded;
     static IReadOnlyList<TtsVoice>? s_voices;
 
@@ -51,13 +54,12 @@ public sealed class FliteEngine : ITtsEngine
         {
             IntPtr vox = Register(voice);
             IntPtr features = Marshal.PtrToStructure<FliteNative.Voice>(vox).Features;
-            byte[] stretchName = FliteNative.Z("duration_stretch"), shiftName = FliteNative.Z("f0_shift"), meanName = FliteNative.Z("int_f0_target_mean");
-            float stretch = FliteNative.flite_get_param_float(features, stretchName, 1f);
-            float shift = FliteNative.flite_get_param_float(features, shiftName, 1f);
-            float mean = FliteNative.flite_get_param_float(features, meanName, 100f);
-            FliteNative.flite_feat_set_float(features, stretchName, (float)(stretch / rate));
-            FliteNative.flite_feat_set_float(features, shiftName, (float)(shift * pitch));
-            FliteNative.flite_feat_set_float(features, meanName, (float)(mean * pitch));
+            float stretch = FliteNative.flite_get_param_float(features, s_stretch, 1f);
+            float shift = FliteNative.flite_get_param_float(features, s_shift, 1f);
+            float mean = FliteNative.flite_get_param_float(features, s_mean, 100f);
+            FliteNative.flite_feat_set_float(features, s_stretch, (float)(stretch / rate));
+            FliteNative.flite_feat_set_float(features, s_shift, (float)(shift * pitch));
+            FliteNative.flite_feat_set_float(features, s_mean, (float)(mean * pitch));
             IntPtr utt = IntPtr.Zero;
             try
             {
@@ -73,9 +75,9 @@ public sealed class FliteEngine : ITtsEngine
             finally
             {
                 if (utt != IntPtr.Zero) FliteNative.delete_utterance(utt);
-                FliteNative.flite_feat_set_float(features, stretchName, stretch);
-                FliteNative.flite_feat_set_float(features, shiftName, shift);
-                FliteNative.flite_feat_set_float(features, meanName, mean);
+                FliteNative.flite_feat_set_float(features, s_stretch, stretch);
+                FliteNative.flite_feat_set_float(features, s_shift, shift);
+                FliteNative.flite_feat_set_float(features, s_mean, mean);
             }
         }
         return SynthOutput.Finish(text, samples, sampleRate, words, WordTimingSource.UtteranceStructure);

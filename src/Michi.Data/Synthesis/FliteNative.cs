@@ -60,10 +60,15 @@ static class FliteNative
     public static extern IntPtr path_to_item(IntPtr item, byte[] path);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern float flite_get_param_float(IntPtr features, byte[] name, float defaultValue);
+    public static extern float flite_get_param_float(IntPtr features, IntPtr name, float defaultValue);
 
+    /// <summary>flite keeps the name pointer (it does not copy names): pass a <see cref="Name"/>.</summary>
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern void flite_feat_set_float(IntPtr features, byte[] name, float value);
+    public static extern void flite_feat_set_float(IntPtr features, IntPtr name, float value);
+
+    /// <summary>A feature name in unmanaged memory that lives as long as the process, because
+    /// flite's feature lists store the caller's pointer.</summary>
+    public static IntPtr Name(string name) => Marshal.StringToHGlobalAnsi(name);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     public static extern IntPtr lex_lookup(IntPtr lexicon, byte[] word, IntPtr partOfSpeech, IntPtr features);

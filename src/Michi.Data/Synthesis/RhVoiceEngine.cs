@@ -77,17 +77,23 @@ public sealed class RhVoiceEngine : ITtsEngine
                 VoiceProfile = profile,
                 RelativeRate = rate, RelativePitch = pitch, RelativeVolume = 1,
             };
+            // The text stays pinned until the message is gone, in case the library keeps a pointer.
             byte[] utf8 = Encoding.UTF8.GetBytes(text);
-            IntPtr message = RhVoiceNative.RHVoice_new_message(engine, utf8, (uint)utf8.Length, RhVoiceNative.MessageText, ref p,
-                                                               GCHandle.ToIntPtr(handle));
-            if (message == IntPtr.Zero) throw new InvalidOperationException("RHVoice_new_message failed");
+            var pinned = GCHandle.Alloc(utf8, GCHandleType.Pinned);
             try
             {
-                int ok = RhVoiceNative.RHVoice_speak(message);
-                ct.ThrowIfCancellationRequested();
-                if (ok == 0) throw new InvalidOperationException("RHVoice_speak failed");
+                IntPtr message = RhVoiceNative.RHVoice_new_message(engine, pinned.AddrOfPinnedObject(), (uint)utf8.Length,
+                                                                   RhVoiceNative.MessageText, ref p, GCHandle.ToIntPtr(handle));
+                if (message == IntPtr.Zero) throw new InvalidOperationException("RHVoice_new_message failed");
+                try
+                {
+                    int ok = RhVoiceNative.RHVoice_speak(message);
+                    ct.ThrowIfCancellationRequested();
+                    if (ok == 0) throw new InvalidOperationException("RHVoice_speak failed");
+                }
+                finally { RhVoiceNative.RHVoice_delete_message(message); }
             }
-            finally { RhVoiceNative.RHVoice_delete_message(message); }
+            finally { pinned.Free(); }
         }
         finally
         {

@@ -68,7 +68,7 @@ static class RhVoiceNative
     public static extern IntPtr RHVoice_get_voices(IntPtr engine);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern IntPtr RHVoice_new_message(IntPtr engine, byte[] text, uint length, int messageType,
+    public static extern IntPtr RHVoice_new_message(IntPtr engine, IntPtr text, uint length, int messageType,
                                                     ref SynthParams synthParams, IntPtr userData);
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
