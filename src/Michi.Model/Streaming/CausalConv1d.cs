@@ -115,7 +115,9 @@ public sealed class CausalConv1d : nn.Module<Tensor, Tensor>, IStreamingModule<C
         Tensor y;
         try
         {
-            y = F.conv1d(buffer, weight, _bias, stride: Stride, dilation: Dilation);          // (B, C_out, n)
+            y = Stride == 1 && Dilation > 1 && shape[0] == 1 && !torch.is_grad_enabled()
+                ? DilatedByMatmul(buffer, weight, steps)
+                : F.conv1d(buffer, weight, _bias, stride: Stride, dilation: Dilation);      // (B, C_out, n)
         }
         finally
         {
@@ -131,6 +133,25 @@ public sealed class CausalConv1d : nn.Module<Tensor, Tensor>, IStreamingModule<C
             state.Keep(buffer, produced * Stride, total);
         }
         return y;
+    }
+
+    /// <summary>A dilated stride-1 convolution as one matrix product over gathered taps. At
+    /// batch 1 LibTorch's CPU dispatcher sends small dilated convolutions to its generic
+    /// slow_conv_dilated2d kernel, measured here 3–7× slower than an undilated convolution of
+    /// the same size (8→4 channels, k 7, d 9, T 1920: 155 µs vs 31 µs); gathering the K taps
+    /// (an unfold view, one copy) and one addmm took ≈ 45 µs. Same result to rounding.</summary>
+    private Tensor DilatedByMatmul(Tensor buffer, Tensor weight, long steps)
+    {
+        long effective = (KernelSize - 1) * Dilation + 1;
+        using var windows = buffer.unfold(2, effective, 1);                      // (1, C_in, T, K_eff)
+        using var taps = windows.slice(3, 0, effective, Dilation);               // (1, C_in, T, K)
+        using var ordered = taps.permute(0, 1, 3, 2);                            // (1, C_in, K, T)
+        using var columns = ordered.reshape(InChannels * KernelSize, steps);     // (C_in·K, T)
+        using var matrix = weight.view(OutChannels, InChannels * KernelSize);    // (C_out, C_in·K)
+        using var y = _bias is null
+            ? matrix.matmul(columns)
+            : torch.addmm(_bias.unsqueeze(1), matrix, columns, 1, 1);               // (C_out, T)
+        return y.unsqueeze(0);                                                   // (1, C_out, T)
     }
 
     /// <summary>The weight the convolution uses: folded once for inference, composed per call

@@ -24,15 +24,21 @@ public sealed class CausalConv1dTests
     [Theory, MemberData(nameof(Shapes))]
     public void MatchesLeftPaddedConvolution(long kernel, long stride, long dilation)
     {
+        // Batch 1 without gradients takes the gathered-taps matmul for dilated kernels; batch 2
+        // and the gradient path use LibTorch's convolution: all must agree.
         using var conv = new CausalConv1d(3, 4, kernel, stride, dilation);
-        using var x = torch.randn(2, 3, 37, generator: new Generator(1));
-        using var _ = torch.no_grad();
-        using var y = conv.call(x);
-        using var w = WeightNorm.Compose(conv.Magnitude!, conv.RawWeight);
-        using var padded = F.pad(x, [conv.Padding, 0]);
-        using var reference = F.conv1d(padded, w, conv.Bias, stride: stride, dilation: dilation);
-        Assert.Equal(new long[] { 2, 4, 37 / stride }, y.shape);
-        Assert.True(reference.allclose(y, rtol: 1e-5, atol: 1e-6));
+        foreach (long batch in new long[] { 1, 2 })
+        foreach (bool grad in new[] { false, true })
+        {
+            using var x = torch.randn(batch, 3, 37, generator: new Generator(1));
+            using var mode = torch.set_grad_enabled(grad);
+            using var y = conv.call(x);
+            using var w = WeightNorm.Compose(conv.Magnitude!, conv.RawWeight);
+            using var padded = F.pad(x, [conv.Padding, 0]);
+            using var reference = F.conv1d(padded, w, conv.Bias, stride: stride, dilation: dilation);
+            Assert.Equal(new long[] { batch, 4, 37 / stride }, y.shape);
+            Assert.True(reference.allclose(y, rtol: 1e-5, atol: 1e-6), $"batch {batch}, grad {grad}");
+        }
     }
 
     [Theory, MemberData(nameof(Shapes))]

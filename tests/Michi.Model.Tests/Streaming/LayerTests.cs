@@ -26,6 +26,19 @@ public sealed class LayerTests
         }
     }
 
+    [Fact]
+    public void SnakeInferencePathEqualsTheDifferentiableOne()
+    {
+        using var snake = new Snake(3);
+        using (torch.no_grad()) snake.Alpha.copy_(torch.tensor(new float[] { 0.7f, 1.3f, -0.4f }));
+        using var x = torch.randn(2, 3, 50, generator: new Generator(9));
+        using var withGrad = snake.call(x);
+        Assert.True(withGrad.requires_grad);
+        using var _ = torch.no_grad();
+        using var inference = snake.call(x);
+        Assert.True(inference.allclose(withGrad, rtol: 1e-6, atol: 1e-6));
+    }
+
     [Theory]
     [InlineData(Activation.SnakeName)]
     [InlineData(Activation.LeakyReluName)]

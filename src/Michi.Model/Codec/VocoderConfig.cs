@@ -1,0 +1,75 @@
+// Shape of the vocoder (see Vocoder): HiFi-GAN's generator hyper-parameters under HiFi-GAN's
+// config.json names, plus the bottleneck option and an optional iSTFT output stage
+// (istft_n_fft > 0: the last stage predicts log-magnitude and phase for frames of
+// hop = frame_length / Π upsample_rates samples; 0: HiFi-GAN's conv_post + tanh waveform, and
+// the rates must multiply to the whole frame length). Channels halve at each upsampling.
+using System.Text.Json.Serialization;
+
+namespace Michi.Model.Codec;
+
+public sealed record VocoderConfig
+{
+    [JsonPropertyName("upsample_initial_channel")] public int InitialChannels { get; init; } = 512;
+    [JsonPropertyName("upsample_rates")] public IReadOnlyList<int> UpsampleRates { get; init; } = [8, 6, 5, 4, 2];
+
+    /// <summary>Equivalent ConvTranspose1d kernels; HiFi-GAN uses twice the rate.</summary>
+    [JsonPropertyName("upsample_kernel_sizes")] public IReadOnlyList<int> UpsampleKernelSizes { get; init; } = [16, 12, 10, 8, 4];
+
+    [JsonPropertyName("resblock_kernel_sizes")] public IReadOnlyList<int> ResblockKernelSizes { get; init; } = [3, 7, 11];
+
+    [JsonPropertyName("resblock_dilation_sizes")]
+    public IReadOnlyList<IReadOnlyList<int>> ResblockDilationSizes { get; init; } = [[1, 3, 5], [1, 3, 5], [1, 3, 5]];
+
+    /// <summary>1: HiFi-GAN ResBlock1 units; &gt; 1: SEANet bottleneck units (hidden = C / this).</summary>
+    [JsonPropertyName("resblock_bottleneck")] public int ResblockBottleneck { get; init; } = 1;
+
+    [JsonPropertyName("pre_kernel_size")] public int PreKernelSize { get; init; } = 7;
+    [JsonPropertyName("post_kernel_size")] public int PostKernelSize { get; init; } = 7;
+    [JsonPropertyName("activation")] public string Activation { get; init; } = Nn.Activation.LeakyReluName;
+
+    /// <summary>0: waveform output; otherwise the iSTFT frame size (even, a multiple of the hop ≥ 2 hops).</summary>
+    [JsonPropertyName("istft_n_fft")] public int IstftNFft { get; init; }
+
+    [JsonIgnore] public bool UsesIstft => IstftNFft > 0;
+    [JsonIgnore] public long TotalUpsampling => UpsampleRates.Aggregate(1L, (a, r) => a * r);
+
+    /// <summary>Channels after conv_pre and after each upsampling (rates + 1 values).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<int> ChannelsPerLevel =>
+        Enumerable.Range(0, UpsampleRates.Count + 1).Select(i => InitialChannels >> Math.Min(i, 30)).ToArray();
+
+    /// <summary>The first problem that makes this config unusable with <paramref name="frameLength"/>, or null.</summary>
+    public string? Validate(int frameLength)
+    {
+        if (IstftNFft < 0) return $"vocoder.istft_n_fft must be 0 (none) or positive (got {IstftNFft})";
+        if (InitialChannels < 1) return $"vocoder.upsample_initial_channel must be positive (got {InitialChannels})";
+        if (UpsampleRates is null || UpsampleRates.Any(r => r < 1 || r > 64))
+            return "vocoder.upsample_rates must be in 1..64";
+        if (UpsampleKernelSizes is null || UpsampleKernelSizes.Count != UpsampleRates.Count)
+            return $"vocoder.upsample_kernel_sizes must have one entry per rate ({UpsampleRates.Count})";
+        if (UpsampleKernelSizes.Any(k => k < 1 || k > 256)) return "vocoder.upsample_kernel_sizes must be in 1..256";
+        if (ChannelsPerLevel[^1] < 1)
+            return $"vocoder.upsample_initial_channel {InitialChannels} halves to zero over {UpsampleRates.Count} upsamplings";
+        if (ResblockKernelSizes is null || ResblockKernelSizes.Count == 0) return "vocoder.resblock_kernel_sizes must not be empty";
+        if (ResblockKernelSizes.Any(k => k < 1 || k > 63)) return "vocoder.resblock_kernel_sizes must be in 1..63";
+        if (ResblockDilationSizes is null || ResblockDilationSizes.Count != ResblockKernelSizes.Count)
+            return $"vocoder.resblock_dilation_sizes must have one list per kernel size ({ResblockKernelSizes.Count})";
+        if (ResblockDilationSizes.Any(l => l is null || l.Count == 0 || l.Any(d => d < 1 || d > 1024)))
+            return "vocoder.resblock_dilation_sizes lists must be non-empty, values in 1..1024";
+        if (ResblockBottleneck < 1) return $"vocoder.resblock_bottleneck must be positive (got {ResblockBottleneck})";
+        if (ChannelsPerLevel.Skip(1).Any(c => c % ResblockBottleneck != 0))
+            return $"vocoder channels [{string.Join(", ", ChannelsPerLevel)}] must be divisible by resblock_bottleneck {ResblockBottleneck}";
+        if (PreKernelSize < 1 || PreKernelSize > 63) return $"vocoder.pre_kernel_size must be in 1..63 (got {PreKernelSize})";
+        if (PostKernelSize < 1 || PostKernelSize > 63) return $"vocoder.post_kernel_size must be in 1..63 (got {PostKernelSize})";
+        if (!Nn.Activation.Names.Contains(Activation))
+            return $"vocoder.activation \"{Activation}\" is unknown (known: {string.Join(", ", Nn.Activation.Names)})";
+        if (frameLength % TotalUpsampling != 0)
+            return $"vocoder.upsample_rates multiply to {TotalUpsampling}, which does not divide frame_length {frameLength}";
+        long hop = frameLength / TotalUpsampling;
+        if (!UsesIstft)
+            return hop == 1 ? null : $"vocoder.upsample_rates multiply to {TotalUpsampling}, not frame_length {frameLength} (set istft_n_fft for an iSTFT stage)";
+        if (IstftNFft % 2 != 0 || IstftNFft % hop != 0 || IstftNFft < 2 * hop || IstftNFft > 1 << 16)
+            return $"vocoder.istft_n_fft {IstftNFft} must be even, a multiple of the hop {hop} and at least two hops";
+        return null;
+    }
+}
