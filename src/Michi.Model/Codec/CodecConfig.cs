@@ -2,16 +2,17 @@
 // (DESIGN.md §1: 80 ms = 1920 samples at 24 kHz), latent dimension, and the two networks'
 // shapes. Presets, built for different jobs:
 // - Tiny: a few thousand parameters, for tests (a training step in milliseconds).
-// - Small: built for this 2-core CPU (NOTES.md): a bottleneck SEANet encoder with narrow
-//   full-rate layers and leaky ReLU (Snake cost ≈ 0.9 ms per frame there, for an analysis
-//   network that does not need its periodic bias), and a Snake iSTFT vocoder (384 channels,
-//   rates 4·4·2, hop 60, n_fft 240) whose last layers run at 1/60 of the sample rate. Sized
-//   by measurement to stay well inside ≤ 3 ms (encoder) / ≤ 5 ms (vocoder) per streamed
-//   80 ms frame on one thread (≈ 2 / 3 ms under load here; wider variants went over) and
-//   to train as many steps per CPU hour as possible.
-// - Paper: HiFi-GAN V1-class capacity (512 initial channels, ResBlock1 with kernels 3/7/11 ×
-//   dilations 1/3/5, waveform output) with rates 8·6·5·4·2 = 1920, and a 64-channel encoder:
-//   for users with a GPU.
+// - Small: built for this 2-core CPU (NOTES.md): a bottleneck SEANet encoder (8 channels at
+//   full rate doubling to 256, two units with dilations 1, 3 per level, leaky ReLU: Snake
+//   cost ≈ 0.9 ms per frame there, for an analysis network that does not need its periodic
+//   bias), and a Snake iSTFT vocoder (384 channels, rates 4·4·2, hop 60, n_fft 240) whose
+//   last layers run at 1/60 of the sample rate. Sized by measurement to stay well inside
+//   ≤ 3 ms (encoder) / ≤ 5 ms (vocoder) per streamed 80 ms frame on one thread (≈ 1.6 and
+//   2.7 ms of CPU here; three units per level cost ≈ 2.1 ms, 16 full-rate channels ≈ 4.5 ms)
+//   and to train as many steps per CPU hour as possible.
+// - Paper: HiFi-GAN V1-class vocoder (512 initial channels, ResBlock1 with kernels 3/7/11 ×
+//   dilations 1/3/5, waveform output, ≈ 13.7M parameters as V1's 13.9M) with rates
+//   8·6·5·4·2 = 1920, and a SEANet encoder with Mimi's 64 filters: for users with a GPU.
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -48,7 +49,7 @@ public sealed record CodecConfig
 
     public static CodecConfig Small { get; } = new()
     {
-        Encoder = new() { Channels = 8, MaxChannels = 256, ResidualDilations = [1, 3, 9], Activation = Nn.Activation.LeakyReluName },
+        Encoder = new() { Channels = 8, MaxChannels = 256, ResidualDilations = [1, 3], Activation = Nn.Activation.LeakyReluName },
         Vocoder = new()
         {
             InitialChannels = 384, UpsampleRates = [4, 4, 2], UpsampleKernelSizes = [8, 8, 4], ResblockKernelSizes = [3, 7],
@@ -59,7 +60,7 @@ public sealed record CodecConfig
 
     public static CodecConfig Paper { get; } = new()
     {
-        Encoder = new() { Channels = 64, MaxChannels = 1024, ResidualDilations = [1, 3, 9] },
+        Encoder = new() { Channels = 64, MaxChannels = 512, ResidualDilations = [1, 3, 9] },
         Vocoder = new(),
     };
 

@@ -81,7 +81,7 @@ public sealed class CausalConv1d : nn.Module<Tensor, Tensor>, IStreamingModule<C
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var w = RawWeight;
-        return new ConvState(batchSize, InChannels, Padding, fixedLength: Stride == 1, w.dtype, w.device);
+        return new ConvState(batchSize, InChannels, Padding, Padding + Stride - 1, w.dtype, w.device);
     }
 
     public override Tensor forward(Tensor x)
@@ -104,13 +104,14 @@ public sealed class CausalConv1d : nn.Module<Tensor, Tensor>, IStreamingModule<C
         {
             if (steps > 0)
             {
-                using var pending = torch.cat([state.Context, x], 2);
+                using var held = state.Context();
+                using var pending = torch.cat([held, x], 2);
                 state.Keep(pending, 0, total);
             }
             return torch.empty([shape[0], OutChannels, 0], dtype: x.dtype, device: x.device);
         }
 
-        using var buffer = state.Length == 0 ? x.alias() : torch.cat([state.Context, x], 2); // (B, C_in, total)
+        using var buffer = state.Length == 0 ? x.alias() : Concatenate(state, x);              // (B, C_in, total)
         var weight = EffectiveWeight(out bool temporary);
         Tensor y;
         try
@@ -123,16 +124,15 @@ public sealed class CausalConv1d : nn.Module<Tensor, Tensor>, IStreamingModule<C
         {
             if (temporary) weight.Dispose();
         }
-        if (state.FixedLength)
-        {
-            state.CopyTail(buffer, total);
-        }
-        else
-        {
-            long produced = (total - effective) / Stride + 1;
-            state.Keep(buffer, produced * Stride, total);
-        }
+        long produced = (total - effective) / Stride + 1;
+        state.Keep(buffer, produced * Stride, total);
         return y;
+    }
+
+    private static Tensor Concatenate(ConvState state, Tensor x)
+    {
+        using var held = state.Context();
+        return torch.cat([held, x], 2);
     }
 
     /// <summary>A dilated stride-1 convolution as one matrix product over gathered taps. At

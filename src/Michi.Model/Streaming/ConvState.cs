@@ -1,8 +1,9 @@
 // State of one causal convolution: the most recent inputs it still needs. A fresh state holds
-// `padding` zeros (the causal left padding). With stride 1 the context length never changes,
-// so it lives in one preallocated tensor updated by copy_ (no allocation per step); with a
-// larger stride up to stride − 1 extra samples wait for a complete output frame, so the
-// context is replaced by a view of the step's input buffer instead.
+// `padding` zeros (the causal left padding). With stride 1 that is all it ever holds; with a
+// larger stride up to stride − 1 further inputs wait for a complete output window, so the
+// length varies between padding and padding + stride − 1. Storage is allocated once at that
+// capacity and updated by copy_ from the step's (fresh) input buffer: a step allocates
+// nothing that outlives its DisposeScope.
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,62 +12,42 @@ namespace Michi.Model.Streaming;
 public sealed class ConvState : IStreamingState
 {
     private readonly long _padding;
-    private readonly bool _fixedLength;
+    private readonly Tensor _storage; // (B, C_in, capacity)
 
-    internal ConvState(long batchSize, long channels, long padding, bool fixedLength, ScalarType dtype, Device device)
+    internal ConvState(long batchSize, long channels, long padding, long capacity, ScalarType dtype, Device device)
     {
         BatchSize = batchSize;
         Channels = channels;
         _padding = padding;
-        _fixedLength = fixedLength;
-        Context = Zeros(dtype, device);
+        _storage = torch.zeros([batchSize, channels, capacity], dtype: dtype, device: device).DetachFromDisposeScope();
         Length = padding;
     }
 
     public long BatchSize { get; }
     public long Channels { get; }
 
-    /// <summary>(B, C_in, Length): the inputs carried into the next step.</summary>
-    internal Tensor Context { get; private set; }
-
-    /// <summary>Context length, tracked here to avoid a native shape query per step.</summary>
+    /// <summary>How many past inputs are held (tracked here to avoid a native shape query).</summary>
     internal long Length { get; private set; }
 
-    internal bool FixedLength => _fixedLength;
+    /// <summary>(B, C_in, Length): a view of the held inputs, owned by the caller.</summary>
+    internal Tensor Context() => _storage.narrow(2, 0, Length);
 
-    /// <summary>Stride 1: overwrite the context with the last inputs of <paramref name="buffer"/>.</summary>
-    internal void CopyTail(Tensor buffer, long bufferLength)
+    /// <summary>Keeps <paramref name="buffer"/>[start..length) (B, C_in, ·) as the context.
+    /// The buffer must not alias the storage (it is always a fresh concatenation).</summary>
+    internal void Keep(Tensor buffer, long start, long length)
     {
+        Length = length - start;
         if (Length == 0) return;
-        using var tail = buffer.narrow(2, bufferLength - Length, Length);
-        using (torch.no_grad()) Context.copy_(tail);
-    }
-
-    /// <summary>Strided: keep <paramref name="buffer"/>[start..] as the new context.</summary>
-    internal void Keep(Tensor buffer, long start, long bufferLength)
-    {
-        using var view = buffer.narrow(2, start, bufferLength - start);
-        var next = view.detach().DetachFromDisposeScope();
-        Context.Dispose();
-        Context = next;
-        Length = bufferLength - start;
+        using var tail = buffer.narrow(2, start, Length);
+        using var target = _storage.narrow(2, 0, Length);
+        using (torch.no_grad()) target.copy_(tail);
     }
 
     public void Reset()
     {
-        if (_fixedLength)
-        {
-            Context.zero_();
-            return;
-        }
-        var fresh = Zeros(Context.dtype, Context.device);
-        Context.Dispose();
-        Context = fresh;
+        _storage.zero_();
         Length = _padding;
     }
 
-    private Tensor Zeros(ScalarType dtype, Device device) =>
-        torch.zeros([BatchSize, Channels, _padding], dtype: dtype, device: device).DetachFromDisposeScope();
-
-    public void Dispose() => Context.Dispose();
+    public void Dispose() => _storage.Dispose();
 }
