@@ -73,3 +73,54 @@ public class EngineTests
         Assert.All(made, p => Assert.Matches("^[A-Z]{1,2}$", p));
     }
 }
+
+public class FestivalEngineTests
+{
+    [Fact]
+    public async Task APooledProcessGivesTheSameAudioAsAFreshOne()
+    {
+        var pooled = new FestivalEngine();
+        var first = await pooled.SynthesizeAsync("Good morning.", "kal_diphone", 1.1, 0.95);
+        await pooled.SynthesizeAsync("Something else in another voice.", "cmu_us_slt_arctic_hts", 0.9, 1.05);
+        var again = await pooled.SynthesizeAsync("Good morning.", "kal_diphone", 1.1, 0.95);
+        var fresh = await new FestivalEngine().SynthesizeAsync("Good morning.", "kal_diphone", 1.1, 0.95);
+        Assert.Equal(fresh.Samples24k, first.Samples24k);
+        Assert.Equal(fresh.Samples24k, again.Samples24k);
+        Assert.Equal(fresh.Words, again.Words);
+    }
+
+    [Fact]
+    public async Task SchemeSpecialCharactersAreSpokenNotExecuted()
+    {
+        var r = await new FestivalEngine().SynthesizeAsync("He said \"stop\\\") (exit)\" and left.", "kal_diphone", 1, 1);
+        Assert.Equal(6, r.Words.Length);
+        Assert.True(r.DurationSeconds > 1);
+    }
+
+    [Fact]
+    public void ScriptIsOneFormWithASuccessMarker()
+    {
+        string script = FestivalEngine.Script("a \"quoted\" \\ word", "kal_diphone", 1.25, 0.9, "/tmp/x.wav");
+        Assert.StartsWith("(begin", script);
+        Assert.Contains("a \\\"quoted\\\" \\\\ word", script);
+        Assert.Contains("(Parameter.set 'Duration_Stretch 0.8)", script);
+        Assert.Contains("MICHI-OK", script);
+        Assert.Equal(0, Balance(script));
+    }
+
+    /// <summary>Open minus close parentheses outside string literals.</summary>
+    static int Balance(string script)
+    {
+        int depth = 0;
+        bool inString = false;
+        for (int i = 0; i < script.Length; i++)
+        {
+            char c = script[i];
+            if (inString && c == '\\') { i++; continue; }
+            if (c == '"') inString = !inString;
+            else if (!inString && c == '(') depth++;
+            else if (!inString && c == ')') depth--;
+        }
+        return depth;
+    }
+}

@@ -1,7 +1,7 @@
 // Short-time energy of a signal and what it says about speech and pauses: pure functions used
 // to trim word ends, to estimate word timings when an engine reports none (EnergyAligner), and
 // to measure timing error against energy onsets.
-// Levels are RMS in dB over 20 ms Hann-free windows every 10 ms. A frame is speech when it is
+// Levels are RMS in dB over rectangular 20 ms windows every 10 ms. A frame is speech when it is
 // within ThresholdDb of a loud reference (the 95th percentile frame, so one click does not set it)
 // and above an absolute floor; synthetic speech has near-digital silence between phrases, so a
 // fixed relative threshold is reliable here (for real recordings, noise would need estimating).

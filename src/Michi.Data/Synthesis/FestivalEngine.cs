@@ -1,10 +1,11 @@
 // The Festival Speech Synthesis System (Debian: festival + festvox-* voices; the mbrola voices
-// us1/us2/us3/en1 also need mbrola), run as one `festival -b` process per utterance with a
-// generated Scheme script. Word times are exact: the script walks the utterance's Token relation
+// us1/us2/us3/en1 also need mbrola), driven by a generated Scheme script per utterance sent to a
+// pooled long-lived `festival --pipe` process (FestivalProcess). Word times are exact: the script walks the utterance's Token relation
 // and prints, per spoken token, its first word's word_start and last word's word_end (segment
 // times), which TextWords matches to the input words by name.
 // Rate: Duration_Stretch = 1 / rate (diphone, mbrola voices) or the HTS engine's -r speed.
 // Pitch: target_f0_mean/std of int_lr_params scaled (diphone, mbrola) or HTS -fm semitones.
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Michi.Audio;
@@ -15,6 +16,7 @@ public sealed class FestivalEngine : ITtsEngine
 {
     public const string VoicesDirectory = "/usr/share/festival/voices";
     static readonly string[] s_englishDirectories = ["english", "us"];
+    readonly ConcurrentBag<FestivalProcess> _pool = [];
     IReadOnlyList<TtsVoice>? _voices;
 
     public string Name => "festival";
@@ -29,18 +31,22 @@ public sealed class FestivalEngine : ITtsEngine
         SynthOutput.CheckText(Name, text);
         if (!Voices.Any(v => v.Name == voice)) throw new InvalidInputException($"festival: unknown voice '{voice}'");
         string dir = Directory.CreateTempSubdirectory("michi-festival-").FullName;
+        FestivalProcess process = _pool.TryTake(out var p) && p.Healthy ? p : FestivalProcess.Start();
         try
         {
-            string wav = Path.Combine(dir, "out.wav"), script = Path.Combine(dir, "synth.scm");
-            await File.WriteAllTextAsync(script, Script(text, voice, rate, pitch, wav), ct);
-            var r = await ProcessRunner.RunAsync("festival", ["-b", script], ct: ct);
-            if (r.ExitCode != 0 || !File.Exists(wav) || r.Stdout.Contains("SIOD ERROR", StringComparison.Ordinal))
-                throw new InvalidOperationException($"festival failed for voice {voice}: {OneLine(r.Stdout + " " + r.Stderr)}");
+            string wav = Path.Combine(dir, "out.wav");
+            string stdout = await process.RunAsync(Script(text, voice, rate, pitch, wav), TimeSpan.FromMinutes(2), ct);
+            if (!stdout.Contains("MICHI-OK", StringComparison.Ordinal) || !File.Exists(wav))
+            {
+                process.Discard(); // its state after a failed script is unknown
+                throw new InvalidOperationException($"festival failed for voice {voice}: {process.LastErrors}");
+            }
             var (samples, sampleRate) = WavFile.ReadMono(wav);
-            return SynthOutput.Finish(text, samples, sampleRate, ParseTokens(r.Stdout), WordTimingSource.UtteranceStructure);
+            return SynthOutput.Finish(text, samples, sampleRate, ParseTokens(stdout), WordTimingSource.UtteranceStructure);
         }
         finally
         {
+            if (process.Healthy) _pool.Add(process); else process.Dispose();
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -49,10 +55,17 @@ public sealed class FestivalEngine : ITtsEngine
     internal static string Script(string text, string voice, double rate, double pitch, string wavPath)
     {
         string F(double x) => x.ToString("0.#####", CultureInfo.InvariantCulture);
-        var s = new StringBuilder();
+        // One top-level form: a Scheme error anywhere skips the rest, so MICHI-OK at the end
+        // proves the whole script ran (festival reports errors on stderr and carries on).
+        // Globals are michi-prefixed: the process is reused, and plain names such as `last`
+        // are festival's own functions.
+        var s = new StringBuilder("(begin\n");
         s.AppendLine($"(voice_{voice})");
         if (voice.Contains("hts", StringComparison.Ordinal))
+        {
+            s.AppendLine("(Parameter.set 'Duration_Stretch 1)"); // a pooled process may hold a previous value
             s.AppendLine($"(set! hts_engine_params (append hts_engine_params (list (list \"-r\" {F(rate)}) (list \"-fm\" {F(12 * Math.Log2(pitch))}))))");
+        }
         else
         {
             s.AppendLine($"(Parameter.set 'Duration_Stretch {F(1 / rate)})");
@@ -63,20 +76,21 @@ public sealed class FestivalEngine : ITtsEngine
                   (set! int_lr_params (michi-scale (michi-scale int_lr_params 'target_f0_mean {{F(pitch)}}) 'target_f0_std {{F(pitch)}})))
                 """);
         }
-        s.AppendLine($"(set! utt (Utterance Text \"{Escape(text)}\"))");
-        s.AppendLine("(utt.synth utt)");
-        s.AppendLine($"(utt.save.wave utt \"{Escape(wavPath)}\" 'riff)");
+        s.AppendLine($"(set! michi-utt (Utterance Text \"{Escape(text)}\"))");
+        s.AppendLine("(utt.synth michi-utt)");
+        s.AppendLine($"(utt.save.wave michi-utt \"{Escape(wavPath)}\" 'riff)");
         // Per spoken token: name, first word's start, last word's end. Punctuation daughters are
         // not in the Word relation and are skipped.
         s.AppendLine("""
-            (set! tok (utt.relation.first utt 'Token))
-            (while tok
-              (set! first nil) (set! last nil)
+            (set! michi-tok (utt.relation.first michi-utt 'Token))
+            (while michi-tok
+              (set! michi-first nil) (set! michi-last nil)
               (mapcar (lambda (d) (if (item.relation d 'Word)
-                                    (begin (if (not first) (set! first (item.relation d 'Word))) (set! last (item.relation d 'Word)))))
-                      (item.daughters tok))
-              (if first (format t "MICHI-TOKEN\t%s\t%f\t%f\n" (item.name tok) (item.feat first "word_start") (item.feat last "word_end")))
-              (set! tok (item.next tok)))
+                                    (begin (if (not michi-first) (set! michi-first (item.relation d 'Word))) (set! michi-last (item.relation d 'Word)))))
+                      (item.daughters michi-tok))
+              (if michi-first (format t "MICHI-TOKEN\t%s\t%f\t%f\n" (item.name michi-tok) (item.feat michi-first "word_start") (item.feat michi-last "word_end")))
+              (set! michi-tok (item.next michi-tok)))
+            (format t "MICHI-OK\n"))
             """);
         return s.ToString();
     }
@@ -123,9 +137,4 @@ public sealed class FestivalEngine : ITtsEngine
         return [.. voices.OrderBy(v => v.Name, StringComparer.Ordinal)];
     }
 
-    static string OneLine(string s)
-    {
-        s = s.ReplaceLineEndings(" ").Trim();
-        return s.Length > 300 ? s[..300] + "…" : s;
-    }
 }
