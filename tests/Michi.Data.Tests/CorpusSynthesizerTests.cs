@@ -4,11 +4,23 @@ using Michi.Data.Synthesis;
 
 namespace Michi.Data.Tests;
 
-public class CorpusSynthesizerTests
+public sealed class CorpusSynthesizerTests : IDisposable
 {
+    readonly List<string> _dirs = [];
+
+    public void Dispose()
+    {
+        foreach (string dir in _dirs) Directory.Delete(dir, recursive: true);
+    }
+
     static readonly string[] Lines = ["the first line", "a second, longer line of text", "third", "and the fourth one here"];
 
-    static string TempDir() => Directory.CreateTempSubdirectory("michi-data-tests-").FullName;
+    string TempDir()
+    {
+        string dir = Directory.CreateTempSubdirectory("michi-data-tests-").FullName;
+        _dirs.Add(dir);
+        return dir;
+    }
 
     static SynthesisRequest Request(FakeEngine engine, string dir, double? hours = null, int workers = 1, long seed = 0) =>
         new(Lines, [.. engine.Voices.Select(v => new EngineVoice(engine, v))], dir, hours, workers, new SynthesisOptions { Seed = seed });
