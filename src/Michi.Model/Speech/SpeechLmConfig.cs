@@ -10,7 +10,10 @@
 // λ (flow_loss_weight) and the listen loss weight are part of the model's recipe, kept here
 // so the joint loss is one call; dtype and device are not config.
 // Presets: Tiny (the tiny-llama fixture backbone, latent 8 like CodecConfig.Tiny, seconds to
-// train, for tests); Paper (SmolLM2-360M backbone, 32-d latents, 1024-wide 6-block speak head).
+// train, for tests); Paper (SmolLM2-360M backbone, 32-d latents, a 1536-wide 8-block speak head
+// as MAR-H's diffusion head width): 492.8M parameters, 522.9M with CodecConfig.Paper (30.1M),
+// the ≈530M of the MichiAI post. The speak head runs flow_steps times per frame, so its size
+// is the knob between fidelity and frame time (1024×6 would be 36M instead of 104M).
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Michi.Model.Backbone;
@@ -93,7 +96,10 @@ public sealed record SpeechLmConfig
     };
 
     /// <summary>The paper-sized model: SmolLM2-360M backbone, 32-d latents.</summary>
-    public static SpeechLmConfig Paper { get; } = For(LlamaConfig.SmolLM2_360M, "smollm2-360m");
+    public static SpeechLmConfig Paper { get; } = For(LlamaConfig.SmolLM2_360M, "smollm2-360m") with
+    {
+        SpeakHeadWidth = 1536, SpeakHeadDepth = 8,
+    };
 
     public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "paper"];
 
