@@ -55,16 +55,25 @@ public sealed class SpeakHead : nn.Module
     /// condition <paramref name="condition"/> (N, C) → (N, D), in the head's dtype.</summary>
     public Tensor Forward(Tensor x, Tensor tau, Tensor condition)
     {
-        if (x.dim() != 2 || x.shape[1] != LatentDim)
-            throw new ArgumentException($"x must be (N, {LatentDim}), got ({string.Join(", ", x.shape)})", nameof(x));
         if (condition.dim() != 2 || condition.shape[1] != ConditionDim || condition.shape[0] != x.shape[0])
             throw new ArgumentException($"condition must be ({x.shape[0]}, {ConditionDim}), got ({string.Join(", ", condition.shape)})", nameof(condition));
+        using var embedded = EmbedCondition(condition);
+        return Velocity(x, tau, embedded);
+    }
+
+    /// <summary>cond_embed(h): (N, C) → (N, W). Constant over the flow steps of one sample, so the
+    /// sampler computes it once.</summary>
+    private Tensor EmbedCondition(Tensor condition) => _condEmbed.forward(condition.to(_condEmbed.weight!.dtype));
+
+    private Tensor Velocity(Tensor x, Tensor tau, Tensor embeddedCondition)
+    {
+        if (x.dim() != 2 || x.shape[1] != LatentDim)
+            throw new ArgumentException($"x must be (N, {LatentDim}), got ({string.Join(", ", x.shape)})", nameof(x));
         if (tau.numel() != x.shape[0])
             throw new ArgumentException($"tau must hold {x.shape[0]} times, got {tau.numel()}", nameof(tau));
-        var dtype = _inputProj.weight!.dtype;
         using var scope = torch.NewDisposeScope();
-        var h = _inputProj.forward(x.to(dtype));                                      // (N, W)
-        var y = _timeEmbed.forward(tau) + _condEmbed.forward(condition.to(dtype));     // (N, W)
+        var h = _inputProj.forward(x.to(_inputProj.weight!.dtype));                  // (N, W)
+        var y = _timeEmbed.forward(tau) + embeddedCondition;                          // (N, W)
         foreach (var block in _blocks) h = block.Forward(h, y);
         return scope.MoveToOuter(_final.Forward(h, y));                               // (N, D)
     }
@@ -75,12 +84,15 @@ public sealed class SpeakHead : nn.Module
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         using var noGrad = torch.no_grad();
+        if (condition.dim() != 2 || condition.shape[1] != ConditionDim)
+            throw new ArgumentException($"condition must be (N, {ConditionDim}), got ({string.Join(", ", condition.shape)})", nameof(condition));
         long n = condition.shape[0];
+        using var embedded = EmbedCondition(condition);                               // (N, W)
         using var x0 = RectifiedFlowPath.SampleSource([n, LatentDim], temperature, ScalarType.Float32, condition.device, rng);
         return EulerSolver.Integrate((x, tau) =>
         {
             using var t = torch.full([n], tau, dtype: ScalarType.Float32, device: condition.device);
-            using var v = Forward(x, t, condition);                                   // (N, D) head dtype
+            using var v = Velocity(x, t, embedded);                                   // (N, D) head dtype
             return v.to(ScalarType.Float32);
         }, x0, steps);
     }

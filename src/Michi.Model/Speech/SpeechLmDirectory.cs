@@ -108,7 +108,9 @@ public sealed class SpeechLmDirectory : IDisposable
         System.IO.Directory.CreateDirectory(backboneDir);
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
         SafetensorsWriter.Write(Path.Combine(backboneDir, Checkpoint.SingleFileName), Model.Backbone.state_dict(), metadata);
-        AtomicFile.WriteAllText(Path.Combine(backboneDir, LlamaConfig.FileName), BackboneConfigJson(Config.Backbone));
+        // torch_dtype says what the file holds: the model's dtype, whatever the source checkpoint had.
+        var backboneConfig = Config.Backbone with { TorchDtype = DTypeName(Model.DType) ?? Config.Backbone.TorchDtype };
+        AtomicFile.WriteAllText(Path.Combine(backboneDir, LlamaConfig.FileName), BackboneConfigJson(backboneConfig));
         foreach (string name in TokenizerFileNames)
         {
             string source = Path.Combine(_tokenizerDirectory, name);
@@ -145,6 +147,15 @@ public sealed class SpeechLmDirectory : IDisposable
     {
         WriteIndented = true,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static string? DTypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.BFloat16 => "bfloat16",
+        ScalarType.Float16 => "float16",
+        ScalarType.Float64 => "float64",
+        _ => null,
     };
 
     private static string BackboneConfigJson(LlamaConfig config) => System.Text.Json.JsonSerializer.Serialize(config, HfJson);

@@ -75,7 +75,7 @@ public static class SpeechLmLoss
         {
             var rows = mask.reshape(-1).nonzero().squeeze(1);                             // (N)
             if (rows.shape[0] == 0) return scope.MoveToOuter(hidden.sum().to(ScalarType.Float32) * 0.0);
-            h = h.index_select(0, rows);                                                  // (N, C)
+            h = h.index_select(0, rows.to(h.device));                                     // (N, C)
             x1 = x1.index_select(0, rows.to(x1.device));                                  // (N, D)
         }
         return scope.MoveToOuter(FlowMatchingLoss.Compute(head, x1, h, rng, samplesPerFrame));
