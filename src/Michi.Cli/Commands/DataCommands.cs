@@ -1,6 +1,6 @@
-// `michi data voices|synth|frames`: list the installed TTS voices, synthesise a speech corpus
-// with word timings, and show how an utterance's words land on 80 ms frames. Thin commands over
-// Michi.Data; see docs/data.md.
+// `michi data voices|synth|frames|timing-report|text`: list the installed TTS voices, synthesise
+// a speech corpus with word timings, show how an utterance's words land on 80 ms frames, and
+// build the text corpora. Thin commands over Michi.Data; see docs/data.md.
 using System.CommandLine;
 using Michi.Data.Alignment;
 using Michi.Data.Corpus;
@@ -15,11 +15,12 @@ public static class DataCommands
     /// the model's tokenizer for `data frames`; without one, frames use whitespace words.</summary>
     public static Command Create(Func<string, FrameTokenizer>? loadTokenizer = null)
     {
-        var data = new Command("data", "Speech data: TTS voices, synthetic corpora, frame alignment.");
+        var data = new Command("data", "Speech data: TTS voices, synthetic corpora, frame alignment, text corpora.");
         data.Subcommands.Add(CreateVoices());
         data.Subcommands.Add(DataSynthCommand.Create());
         data.Subcommands.Add(DataFramesCommand.Create(loadTokenizer));
         data.Subcommands.Add(DataTimingCommand.Create());
+        data.Subcommands.Add(DataTextCommand.Create());
         return data;
     }
 
