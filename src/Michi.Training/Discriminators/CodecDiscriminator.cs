@@ -21,7 +21,7 @@ public sealed class CodecDiscriminator : nn.Module<Tensor, IReadOnlyList<Discrim
         Config = config;
         _periods = new ModuleList<PeriodDiscriminator>(config.Periods.Select(p => new PeriodDiscriminator(p, config.PeriodChannels)).ToArray());
         _resolutions = new ModuleList<ResolutionDiscriminator>(
-            config.Resolutions.Select(r => new ResolutionDiscriminator(r, config.ResolutionChannels)).ToArray());
+            config.Resolutions.Select(r => new ResolutionDiscriminator(r, config.ResolutionChannels, config.ResolutionFrequencyStride)).ToArray());
         RegisterComponents();
     }
 

@@ -1,6 +1,6 @@
 // One sub-discriminator of UnivNet's multi-resolution STFT discriminator: the magnitude
 // spectrogram (B, 1, bins, frames) goes through 2-D convs, kernel (3, 9) along (frequency,
-// time) with time stride 2 after the first, then a (3, 3) conv and a (3, 3) output conv; Leaky
+// time) with time stride 2 (and an optional frequency stride) after the first, then a (3, 3) conv and a (3, 3) output conv; Leaky
 // ReLU 0.1; every activation and the output are feature maps. The magnitude is the same
 // differentiable √(re² + im² + ε) as the spectral losses.
 // References: Jang et al. 2021 "UnivNet" (arXiv:2106.07889) §3.2; BigVGAN discriminators.py
@@ -22,14 +22,14 @@ public sealed class ResolutionDiscriminator : nn.Module<Tensor, DiscriminatorOut
     [ComponentName(Name = "conv_post")] private readonly WnConv2d _convPost;
     private readonly Tensor _window;
 
-    public ResolutionDiscriminator(StftResolution resolution, int channels) : base(nameof(ResolutionDiscriminator))
+    public ResolutionDiscriminator(StftResolution resolution, int channels, int frequencyStride = 1) : base(nameof(ResolutionDiscriminator))
     {
         Resolution = resolution;
         _convs = new ModuleList<WnConv2d>(
             new WnConv2d(1, channels, (3, 9), (1, 1), (1, 4)),
-            new WnConv2d(channels, channels, (3, 9), (1, 2), (1, 4)),
-            new WnConv2d(channels, channels, (3, 9), (1, 2), (1, 4)),
-            new WnConv2d(channels, channels, (3, 9), (1, 2), (1, 4)),
+            new WnConv2d(channels, channels, (3, 9), (frequencyStride, 2), (1, 4)),
+            new WnConv2d(channels, channels, (3, 9), (frequencyStride, 2), (1, 4)),
+            new WnConv2d(channels, channels, (3, 9), (frequencyStride, 2), (1, 4)),
             new WnConv2d(channels, channels, (3, 3), (1, 1), (1, 1)));
         _convPost = new WnConv2d(channels, 1, (3, 3), (1, 1), (1, 1));
         RegisterComponents();

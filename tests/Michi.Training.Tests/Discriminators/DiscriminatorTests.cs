@@ -11,21 +11,21 @@ public class DiscriminatorTests
     {
         torch.manual_seed(1);
         using var d = new PeriodDiscriminator(3, [4, 8]);
-        using var x = torch.randn(2, 1000);                 // 1000 → padded to 1002 → (2, 1, 334, 3)
+        using var x = torch.randn(2, 1000);                 // 1000 → padded to 1002 → 3 phases of 334 per item
         var output = d.call(x);
         // H: 334 → ⌊(334 + 4 − 5) / 3⌋ + 1 = 112 → 38 → 38 (unstrided) → 38 (post).
-        Assert.Equal(new long[] { 2, 4, 112, 3 }, output.Features[0].shape);
-        Assert.Equal(new long[] { 2, 8, 38, 3 }, output.Features[1].shape);
-        Assert.Equal(new long[] { 2, 8, 38, 3 }, output.Features[2].shape);
-        Assert.Equal(new long[] { 2, 1, 38, 3 }, output.Features[3].shape);
+        Assert.Equal(new long[] { 6, 4, 112 }, output.Features[0].shape);
+        Assert.Equal(new long[] { 6, 8, 38 }, output.Features[1].shape);
+        Assert.Equal(new long[] { 6, 8, 38 }, output.Features[2].shape);
+        Assert.Equal(new long[] { 6, 1, 38 }, output.Features[3].shape);
         Assert.Equal(new long[] { 2, 38 * 3 }, output.Logits.shape);
     }
 
     [Fact]
     public void PeriodColumnsSeeOnlyTheirOwnPhase()
     {
-        // Folding by p means column j only ever sees samples j, j + p, …: changing one sample
-        // changes one column of the first feature map and leaves the others alone.
+        // Folding by p means phase j only ever sees samples j, j + p, …: changing one sample
+        // changes one phase (row j of the folded batch) and leaves the others alone.
         torch.manual_seed(2);
         using var d = new PeriodDiscriminator(5, [4]);
         using var x = torch.randn(1, 500);
@@ -34,7 +34,7 @@ public class DiscriminatorTests
         using var _ = torch.no_grad();
         var a = d.call(x).Features[0];
         var b = d.call(y).Features[0];
-        using var changed = (a - b).abs().sum([0, 1, 2]);          // (5,) per column
+        using var changed = (a - b).abs().sum([1, 2]);             // (5,) per phase
         float[] perColumn = changed.data<float>().ToArray();
         for (int j = 0; j < 5; j++)
             if (j == 2) Assert.True(perColumn[j] > 0);
@@ -53,6 +53,18 @@ public class DiscriminatorTests
         Assert.Equal(new long[] { 2, 4, 129, 51 }, output.Features[1].shape);
         Assert.Equal(new long[] { 2, 4, 129, 13 }, output.Features[3].shape);
         Assert.Equal(new long[] { 2, 129 * 13 }, output.Logits.shape);
+    }
+
+    [Fact]
+    public void FrequencyStrideHalvesTheBins()
+    {
+        torch.manual_seed(3);
+        using var d = new ResolutionDiscriminator(new StftResolution(256, 64, 256), 4, frequencyStride: 2);
+        using var x = torch.randn(1, 6400);
+        var output = d.call(x);
+        Assert.Equal(new long[] { 1, 4, 129, 101 }, output.Features[0].shape);
+        Assert.Equal(new long[] { 1, 4, 65, 51 }, output.Features[1].shape);
+        Assert.Equal(new long[] { 1, 4, 17, 13 }, output.Features[3].shape);
     }
 
     [Fact]
