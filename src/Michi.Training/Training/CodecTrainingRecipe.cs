@@ -80,17 +80,5 @@ public sealed record CodecTrainingRecipe
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Top-level settings whose JSON differs from <paramref name="other"/> ("name: a → b").</summary>
-    public IReadOnlyList<string> Differences(CodecTrainingRecipe other)
-    {
-        using var a = JsonDocument.Parse(ToJson());
-        using var b = JsonDocument.Parse(other.ToJson());
-        var bProps = b.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
-        return a.RootElement.EnumerateObject()
-            .Where(p => !bProps.TryGetValue(p.Name, out var v) || Compact(v) != Compact(p.Value.GetRawText()))
-            .Select(p => $"{p.Name}: {Short(p.Value.GetRawText())} → {Short(bProps.GetValueOrDefault(p.Name, "absent"))}")
-            .ToList();
-    }
-
-    private static string Compact(string json) => JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement);
-    private static string Short(string json) { string c = Compact(json); return c.Length > 60 ? c[..57] + "…" : c; }
+    public IReadOnlyList<string> Differences(CodecTrainingRecipe other) => RecipeJson.Differences(ToJson(), other.ToJson());
 }

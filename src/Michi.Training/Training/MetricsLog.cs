@@ -1,17 +1,18 @@
 // Training metrics as CSV (OUT/metrics.csv), one row per logged interval (averages of the
-// steps since the previous row) or per validation (val_mel only). The header is fixed; empty
-// cells are values not measured in that row. On resume the file is rewritten (atomically)
+// steps since the previous row) or per validation (val_* only). The header is fixed per run
+// (the codec's Columns unless a trainer passes its own); empty cells are values not measured
+// in that row. On resume the file is rewritten (atomically)
 // without the rows after the checkpoint's step, so a crash between a checkpoint and later log
 // lines leaves no duplicate steps once training continues.
 using System.Globalization;
 
 namespace Michi.Training;
 
-public sealed class MetricsLog(string path)
+public sealed class MetricsLog(string path, IReadOnlyList<string>? columns = null)
 {
     public const string FileName = "metrics.csv";
 
-    /// <summary>The columns, in order.</summary>
+    /// <summary>The codec trainer's columns, in order (the default header).</summary>
     public static IReadOnlyList<string> Columns { get; } =
     [
         "step", "epoch", "seconds", "lr", "steps_per_s", "loss", "mel", "convergence", "log_magnitude", "kl", "adv", "fm", "disc",
@@ -20,11 +21,14 @@ public sealed class MetricsLog(string path)
 
     public string Path { get; } = path;
 
+    /// <summary>This log's columns, in order; "step" first.</summary>
+    public IReadOnlyList<string> Header { get; } = columns ?? Columns;
+
     public void Append(IReadOnlyDictionary<string, double> row)
     {
         bool fresh = !File.Exists(Path) || new FileInfo(Path).Length == 0;
         using var writer = new StreamWriter(Path, append: true);
-        if (fresh) writer.WriteLine(string.Join(',', Columns));
+        if (fresh) writer.WriteLine(string.Join(',', Header));
         writer.WriteLine(Format(row));
     }
 
@@ -36,7 +40,7 @@ public sealed class MetricsLog(string path)
         AtomicFile.Write(Path, temp =>
         {
             using var writer = new StreamWriter(temp);
-            writer.WriteLine(string.Join(',', Columns));
+            writer.WriteLine(string.Join(',', Header));
             foreach (var row in kept) writer.WriteLine(Format(row));
         });
     }
@@ -61,6 +65,6 @@ public sealed class MetricsLog(string path)
         return rows;
     }
 
-    private static string Format(IReadOnlyDictionary<string, double> row) =>
-        string.Join(',', Columns.Select(c => row.TryGetValue(c, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""));
+    private string Format(IReadOnlyDictionary<string, double> row) =>
+        string.Join(',', Header.Select(c => row.TryGetValue(c, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""));
 }

@@ -1,35 +1,48 @@
 // The metrics plot (OUT/metrics.png), redrawn from metrics.csv at every validation and
-// checkpoint: top, the spectral losses (training mel L1 and held-out validation mel distance,
-// the number to watch); bottom, the adversarial terms once the discriminators are on. ScottPlot
+// checkpoint. The codec's: top, the spectral losses (training mel L1 and held-out validation
+// mel distance, the number to watch); bottom, the adversarial terms once the discriminators
+// are on. Other trainers describe their own panels (MetricsPanel: a title and the columns
+// drawn in it, markers for sparse validation rows) and go through the same writer. ScottPlot
 // 5 renders with SkiaSharp; its Linux natives and fonts load here (checked), and the PNG is
 // written atomically.
 using ScottPlot;
 
 namespace Michi.Training;
 
+/// <summary>One curve: a metrics.csv column, its legend, and markers (for sparse rows such as validations).</summary>
+public sealed record MetricsSeries(string Column, string Label, bool Markers = false);
+
+/// <summary>One panel of the plot: a title and its curves, against the step.</summary>
+public sealed record MetricsPanel(string Title, IReadOnlyList<MetricsSeries> Series);
+
 public static class MetricsPlot
 {
     public const string FileName = "metrics.png";
 
-    public static void Write(string path, IReadOnlyList<IReadOnlyDictionary<string, double>> rows, int width = 1000, int height = 800)
+    /// <summary>The codec trainer's panels.</summary>
+    public static IReadOnlyList<MetricsPanel> CodecPanels { get; } =
+    [
+        new("Codec training: log-mel L1 (multi-resolution)", [new("mel", "train mel L1"), new("val_mel", "validation mel L1", true)]),
+        new("Adversarial losses",
+            [new("disc", "discriminator (LSGAN)"), new("adv", "generator adversarial"), new("fm", "feature matching")]),
+    ];
+
+    public static void Write(string path, IReadOnlyList<IReadOnlyDictionary<string, double>> rows, int width = 1000, int height = 800) =>
+        Write(path, rows, CodecPanels, width, height);
+
+    public static void Write(string path, IReadOnlyList<IReadOnlyDictionary<string, double>> rows, IReadOnlyList<MetricsPanel> panels,
+        int width = 1000, int height = 800)
     {
         var multiplot = new Multiplot();
-        multiplot.AddPlots(2);
-        var spectral = multiplot.GetPlot(0);
-        AddSeries(spectral, rows, "mel", "train mel L1", markers: false);
-        AddSeries(spectral, rows, "val_mel", "validation mel L1", markers: true);
-        spectral.Title("Codec training: log-mel L1 (multi-resolution)");
-        spectral.XLabel("step");
-        spectral.ShowLegend(Alignment.UpperRight);
-
-        var gan = multiplot.GetPlot(1);
-        AddSeries(gan, rows, "disc", "discriminator (LSGAN)", markers: false);
-        AddSeries(gan, rows, "adv", "generator adversarial", markers: false);
-        AddSeries(gan, rows, "fm", "feature matching", markers: false);
-        gan.Title("Adversarial losses");
-        gan.XLabel("step");
-        gan.ShowLegend(Alignment.UpperRight);
-
+        multiplot.AddPlots(panels.Count);
+        for (int i = 0; i < panels.Count; i++)
+        {
+            var plot = multiplot.GetPlot(i);
+            foreach (var series in panels[i].Series) AddSeries(plot, rows, series.Column, series.Label, series.Markers);
+            plot.Title(panels[i].Title);
+            plot.XLabel("step");
+            plot.ShowLegend(Alignment.UpperRight);
+        }
         AtomicFile.Write(path, temp => multiplot.SavePng(temp, width, height));
     }
 

@@ -1,7 +1,7 @@
 // Scalar results of one training step, accumulated into interval averages for the CSV.
 namespace Michi.Training;
 
-internal sealed class StepMetrics
+public sealed class StepMetrics
 {
     private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
