@@ -96,18 +96,26 @@ public static class CodecCommands
                 Resume = resuming, LogEvery = parse.GetValue(logEvery), ValidateEvery = parse.GetValue(validateEvery),
                 CheckpointEvery = parse.GetValue(checkpointEvery), KeepCheckpoints = parse.GetValue(keep),
             };
-            TorchSharp.torch.set_num_threads(parse.GetValue(threads));
-
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error ?? Console.Error;
-            var result = await ProgressReporter.RunAsync("codec train", options.Steps, report => Task.Run(() =>
-                CodecTrainer.Train(options, progress =>
-                {
-                    if (progress.Message is { } message && (message.StartsWith("data:", StringComparison.Ordinal)
-                        || message.StartsWith("resumed", StringComparison.Ordinal) || message.StartsWith("warning", StringComparison.Ordinal)))
-                        stderr.WriteLine($"codec train: {message}");
-                    report(progress.Step, Note(progress));
-                }, ct), ct), plainOutput: Console.IsErrorRedirected ? stderr : null);
+            int previousThreads = TorchSharp.torch.get_num_threads();
+            TorchSharp.torch.set_num_threads(parse.GetValue(threads));
+            CodecTrainingResult result;
+            try
+            {
+                result = await ProgressReporter.RunAsync("codec train", options.Steps, report => Task.Run(() =>
+                    CodecTrainer.Train(options, progress =>
+                    {
+                        if (progress.Message is { } message && (message.StartsWith("data:", StringComparison.Ordinal)
+                            || message.StartsWith("resumed", StringComparison.Ordinal) || message.StartsWith("warning", StringComparison.Ordinal)))
+                            stderr.WriteLine($"codec train: {message}");
+                        report(progress.Step, Note(progress));
+                    }, ct), ct), plainOutput: Console.IsErrorRedirected ? stderr : null);
+            }
+            finally
+            {
+                TorchSharp.torch.set_num_threads(previousThreads);   // in-process callers (tests) keep their setting
+            }
 
             if (parse.GetValue(json))
                 JsonOutput.Write(stdout, new

@@ -42,7 +42,11 @@ public class CodecTrainerTests
         string data = TrainingFixture.WriteCorpus(dir);
         // Adversary on from step 2, so both optimisers and the discriminator are exercised.
         var straight = CodecTrainer.Train(TrainingFixture.Options(data, dir.Combine("straight"), steps: 6));
-        CodecTrainer.Train(TrainingFixture.Options(data, dir.Combine("resumed"), steps: 3));
+        // The interrupted run is stopped by cancellation after step 3, which writes a checkpoint.
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => CodecTrainer.Train(TrainingFixture.Options(data, dir.Combine("resumed"), steps: 6),
+            p => { if (p.Step == 3 && p.Message is null) cts.Cancel(); }, cts.Token));
+        Assert.EndsWith(CheckpointStore.StepFolderName(3), new CheckpointStore(dir.Combine("resumed")).Latest());
         var resumed = CodecTrainer.Train(TrainingFixture.Options(data, dir.Combine("resumed"), steps: 6) with { Resume = true });
         Assert.Equal(6, resumed.Step);
 
