@@ -15,6 +15,8 @@ public static class Program
             "Michi: a full-duplex speech language model in .NET. Run 'michi COMMAND --help' for details.");
         foreach (var command in new[] { AudioCommands.Create(), DataCommands.Create(), ModelCommands.Create(), TextCommands.Create(), BenchCommands.Create(), CodecCommands.Create() })
             root.Subcommands.Add(command);
+        root.Subcommands.Add(SayCommand.Create());
+        root.Subcommands.Add(ContinueCommand.Create());
         return root;
     }
 

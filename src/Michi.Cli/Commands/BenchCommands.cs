@@ -16,6 +16,7 @@ public static class BenchCommands
     {
         var bench = new Command("bench", "Measure speed on this machine.");
         bench.Subcommands.Add(CreateBackbone());
+        bench.Subcommands.Add(BenchTtfaCommand.Create());
         return bench;
     }
 

@@ -1,6 +1,7 @@
 // A loaded speech model ready to generate: SpeechLm (backbone + heads) with its codec (listen
 // encoder + vocoder) and tokenizer, behind ISpeechModel. Weights are shared and read-only;
 // sessions (SpeechModelSession) own the KV cache, the vocoder's streaming state and the noise.
+// The speak head samples through SpeakHeadSampler (every Euler step's modulations in one pass).
 // Fast path: on the CPU with float32/bfloat16 weights, a generated frame's backbone pass and the
 // text head run through Kernels.LlamaDecodeStep (multi-threaded matrix-vector products over the
 // weights in place, ≈ 2–4× the LibTorch batch-1 loop); the frame's summed input embedding
@@ -23,8 +24,16 @@ public sealed record SpeechModelOptions
     /// <summary>Use the matrix-vector kernels for per-frame backbone passes where they apply.</summary>
     public bool FastDecode { get; init; } = true;
 
+    /// <summary>Sample latents with SpeakHeadSampler (modulations of all Euler steps in one pass)
+    /// instead of SpeakHead.Sample; the same latents to float rounding.</summary>
+    public bool BatchedSpeakHead { get; init; } = true;
+
     /// <summary>Threads for the kernels; null = ComputePool.Shared (one per core).</summary>
     public ComputePool? Pool { get; init; }
+
+    /// <summary>LibTorch intra-op threads for this model's work; null = what the constructing
+    /// thread has. (LibTorch's setting is per OS thread: see SpeechModel.UseTorchThreads.)</summary>
+    public int? TorchThreads { get; init; }
 }
 
 public sealed class SpeechModel : ISpeechModel, IDisposable
@@ -32,10 +41,19 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
     private readonly IDisposable? _owned;
     private readonly Lazy<float[]> _silence;
 
-    /// <summary>Wraps parts the caller keeps owning. Parts that do not fit (latent size, frame
-    /// length) are refused with an InvalidInputException.</summary>
-    public SpeechModel(SpeechLm lm, AudioCodec codec, TextTokenizer? tokenizer = null, SpeechModelOptions? options = null)
-        : this(lm, codec, tokenizer, options, owned: null) { }
+    /// <summary>Wraps parts, which the caller keeps owning unless <paramref name="ownsParts"/>. Parts
+    /// that do not fit (latent size, frame length) are refused with an InvalidInputException.</summary>
+    public SpeechModel(SpeechLm lm, AudioCodec codec, TextTokenizer? tokenizer = null, SpeechModelOptions? options = null, bool ownsParts = false)
+        : this(lm, codec, tokenizer, options, owned: ownsParts ? new Parts(lm, codec) : null) { }
+
+    private sealed record Parts(SpeechLm Lm, AudioCodec Codec) : IDisposable
+    {
+        public void Dispose()
+        {
+            Lm.Dispose();
+            Codec.Dispose();
+        }
+    }
 
     private SpeechModel(SpeechLm lm, AudioCodec codec, TextTokenizer? tokenizer, SpeechModelOptions? options, IDisposable? owned)
     {
@@ -52,6 +70,8 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
         Info = new SpeechModelInfo(c.VocabSize, c.PadId, c.StartOfSpeechId, c.EndOfTurnId, c.LatentDim,
             codec.Config.FrameLength, codec.Config.SampleRate, c.Backbone.MaxPositionEmbeddings, c.ListenLagFrames,
             c.FlowSteps, c.FlowTemperature);
+        TorchThreads = options.TorchThreads ?? torch.get_num_threads();
+        if (TorchThreads < 1) throw new ArgumentOutOfRangeException(nameof(options), "TorchThreads must be ≥ 1");
         lm.eval();
         codec.eval();
         if (options.FastDecode && lm.Device.type == DeviceType.CPU && lm.DType is ScalarType.Float32 or ScalarType.BFloat16)
@@ -60,6 +80,7 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
             using var rows = lm.Heads.AddedTokens.OutputRows.detach().to(ScalarType.Float32).contiguous();   // (A, C)
             AddedOutputRows = rows.data<float>().ToArray();
         }
+        if (options.BatchedSpeakHead) SpeakSampler = new SpeakHeadSampler(lm.Heads.SpeakHead);
         _silence = new Lazy<float[]>(ComputeSilenceLatent);
     }
 
@@ -91,7 +112,22 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
     /// <summary>The added tokens' output rows, (A, C) row-major float32, for the fast text head.</summary>
     internal float[] AddedOutputRows { get; } = [];
 
+    /// <summary>The batched speak-head sampler, or null when SpeakHead.Sample runs.</summary>
+    internal SpeakHeadSampler? SpeakSampler { get; }
+
     public bool UsesFastDecode => Decode is not null;
+
+    /// <summary>LibTorch intra-op threads used for this model's work.</summary>
+    public int TorchThreads { get; }
+
+    /// <summary>Sets LibTorch's thread count on the calling thread. LibTorch (OpenMP) keeps that
+    /// setting per OS thread, and generation hops between thread-pool threads: without this, frames
+    /// would run with whatever each thread last had, and the thread count changes float rounding
+    /// (so the same seed could give different audio).</summary>
+    internal void UseTorchThreads()
+    {
+        if (torch.get_num_threads() != TorchThreads) torch.set_num_threads(TorchThreads);
+    }
 
     public ISpeechModelSession OpenSession(int capacity, long seed) => new SpeechModelSession(this, capacity, seed);
 
@@ -100,6 +136,7 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
     public float[][] EncodeAudio(float[] samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        UseTorchThreads();
         if (samples.Length % Info.FrameLength != 0)
             throw new ArgumentException($"{samples.Length} samples are not a whole number of {Info.FrameLength}-sample frames", nameof(samples));
         using var noGrad = torch.no_grad();
@@ -113,6 +150,7 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(latents);
         if (latents.Length == 0) return [];
+        UseTorchThreads();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var x = LatentTensor(latents).unsqueeze(0);                                    // (1, F, D)

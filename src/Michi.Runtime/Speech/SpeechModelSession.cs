@@ -46,6 +46,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void AppendText(ReadOnlySpan<int> tokens)
     {
+        _model.UseTorchThreads();
         if (tokens.IsEmpty) throw new ArgumentException("no tokens", nameof(tokens));
         Reserve(tokens.Length);
         using var noGrad = torch.no_grad();
@@ -56,6 +57,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void AppendFrames(IReadOnlyList<FrameInput> frames)
     {
+        _model.UseTorchThreads();
         ArgumentNullException.ThrowIfNull(frames);
         if (frames.Count == 0) throw new ArgumentException("no frames", nameof(frames));
         Reserve(frames.Count);
@@ -66,6 +68,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void StepFrame(FrameInput frame)
     {
+        _model.UseTorchThreads();
         Reserve(1);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
@@ -82,6 +85,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void TextLogits(Span<float> logits)
     {
+        _model.UseTorchThreads();
         var info = _model.Info;
         if (logits.Length != info.VocabSize) throw new ArgumentException($"logits must have {info.VocabSize} elements", nameof(logits));
         RequireHidden();
@@ -107,16 +111,19 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void SampleLatent(int steps, double temperature, Span<float> latent)
     {
+        _model.UseTorchThreads();
         if (latent.Length != _model.Info.LatentDim) throw new ArgumentException($"latent must have {_model.Info.LatentDim} elements", nameof(latent));
         RequireHidden();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var z = _lm.SampleLatent(HiddenTensor(), steps, temperature, _noise).cpu();    // (1, D) float32
+        var h = HiddenTensor();                                                        // (1, C)
+        var z = (_model.SpeakSampler?.Sample(h, steps, temperature, _noise) ?? _lm.SampleLatent(h, steps, temperature, _noise)).cpu();   // (1, D) float32
         z.data<float>().CopyTo(latent);
     }
 
     public void Vocode(ReadOnlySpan<float> latent, Span<float> samples)
     {
+        _model.UseTorchThreads();
         var info = _model.Info;
         if (latent.Length != info.LatentDim) throw new ArgumentException($"latent must have {info.LatentDim} elements", nameof(latent));
         if (samples.Length != info.FrameLength) throw new ArgumentException($"samples must have {info.FrameLength} elements", nameof(samples));
@@ -129,6 +136,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void WarmVocoder(IReadOnlyList<float[]> latents)
     {
+        _model.UseTorchThreads();
         ArgumentNullException.ThrowIfNull(latents);
         if (latents.Count == 0) return;
         using var noGrad = torch.no_grad();
