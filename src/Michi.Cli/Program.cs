@@ -13,7 +13,7 @@ public static class Program
     {
         var root = new RootCommand(
             "Michi: a full-duplex speech language model in .NET. Run 'michi COMMAND --help' for details.");
-        foreach (var command in new[] { AudioCommands.Create(), DataCommands.Create(), ModelCommands.Create(), TextCommands.Create(), BenchCommands.Create(), CodecCommands.Create() })
+        foreach (var command in new[] { AudioCommands.Create(), DataCommands.Create(), ModelCommands.Create(), TextCommands.Create(), BenchCommands.Create(), CodecCommands.Create(), TrainCommands.Create(), EvalCommands.Create() })
             root.Subcommands.Add(command);
         root.Subcommands.Add(SayCommand.Create());
         root.Subcommands.Add(ContinueCommand.Create());

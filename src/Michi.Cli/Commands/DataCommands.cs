@@ -21,6 +21,7 @@ public static class DataCommands
         data.Subcommands.Add(DataFramesCommand.Create(loadTokenizer));
         data.Subcommands.Add(DataTimingCommand.Create());
         data.Subcommands.Add(DataTextCommand.Create());
+        data.Subcommands.Add(DataShardsCommand.Create());
         return data;
     }
 

@@ -5,7 +5,9 @@
 // relies on and names the offending field. dtype and device are not config: they are chosen
 // when a model is built.
 // Presets are the published configs of HuggingFaceTB/SmolLM2-135M and SmolLM2-360M, plus
-// Tiny, the shape of the tiny-llama test fixture.
+// Tiny, the shape of the tiny-llama test fixture, and Demo, a small SmolLM-shaped backbone with
+// the fixture tokenizer's 959-token vocabulary that this 2-core CPU can pretrain (`michi train
+// --stage text`) when no pretrained text model is at hand.
 // Reference: transformers models/llama/configuration_llama.py.
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -72,6 +74,15 @@ public sealed record LlamaConfig
         VocabSize = 959, BosTokenId = 0, EosTokenIds = [0], TorchDtype = "bfloat16",
     };
 
+    /// <summary>The demo backbone: 8 layers, hidden 256, 4 heads / 2 kv heads (head_dim 64), SwiGLU
+    /// 768, tied, the fixture tokenizer's 959 tokens; 6.5M parameters.</summary>
+    public static LlamaConfig Demo { get; } = new()
+    {
+        HiddenSize = 256, IntermediateSize = 768, NumHiddenLayers = 8, NumAttentionHeads = 4, KeyValueHeadsSetting = 2,
+        RmsNormEps = 1e-5, RopeTheta = 10000, MaxPositionEmbeddings = 2048, TieWordEmbeddings = true,
+        VocabSize = 959, BosTokenId = 0, EosTokenIds = [0], TorchDtype = "float32",
+    };
+
     private static LlamaConfig SmolLM2(int hidden, int intermediate, int layers, int heads, int kvHeads) => new()
     {
         HiddenSize = hidden, IntermediateSize = intermediate, NumHiddenLayers = layers, NumAttentionHeads = heads,
@@ -79,16 +90,17 @@ public sealed record LlamaConfig
         TieWordEmbeddings = true, VocabSize = 49152, BosTokenId = 0, EosTokenIds = [0], TorchDtype = "bfloat16",
     };
 
-    /// <summary>The preset with this name ("smollm2-135m", "smollm2-360m", "tiny"), or null.</summary>
+    /// <summary>The preset with this name ("smollm2-135m", "smollm2-360m", "demo", "tiny"), or null.</summary>
     public static LlamaConfig? Preset(string name) => name.ToLowerInvariant() switch
     {
         "smollm2-135m" => SmolLM2_135M,
         "smollm2-360m" => SmolLM2_360M,
+        "demo" => Demo,
         "tiny" => Tiny,
         _ => null,
     };
 
-    public static IReadOnlyList<string> PresetNames { get; } = ["smollm2-135m", "smollm2-360m", "tiny"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["smollm2-135m", "smollm2-360m", "demo", "tiny"];
 
     /// <summary>Reads and validates config.json (a file, or a directory holding one).</summary>
     public static LlamaConfig Load(string fileOrDirectory)
