@@ -33,6 +33,11 @@ public sealed class SpeakHeadSampler
     private readonly nn.Module<Tensor, Tensor> _timeEmbed;
     private readonly ConcurrentDictionary<int, Tensor> _timeTables = new();   // K → (K, W) time_embed(k/K)
 
+    // Numbers in tensor ops become TorchSharp Scalars that only a finalizer frees, and a garbage
+    // collection during the native call may free one in flight (TorchSharp 0.107 keeps no
+    // reference): the ones used here are held for the sampler's lifetime instead.
+    private readonly Scalar _one = 1.0.ToScalar();
+
     public SpeakHeadSampler(SpeakHead head)
     {
         ArgumentNullException.ThrowIfNull(head);
@@ -77,6 +82,7 @@ public sealed class SpeakHeadSampler
         var finalModulation = F.linear(activated, _finalModWeight, _finalModBias);           // (K, 2W)
 
         double dt = 1.0 / steps;
+        using var alpha = dt.ToScalar();
         for (int k = 0; k < steps; k++)
         {
             using var stepScope = torch.NewDisposeScope();
@@ -93,14 +99,14 @@ public sealed class SpeakHeadSampler
             var f = finalModulation.narrow(0, k, 1);                                         // (1, 2W)
             var final = Modulate(F.layer_norm(h, [w], eps: LayerNormEps), f.narrow(1, 0, w), f.narrow(1, w, w));
             var v = F.linear(final, _outWeight, _outBias).to(ScalarType.Float32);            // (1, D)
-            var next = x.add(v, alpha: dt);                                                  // x ← x + Δτ·v
+            var next = x.add(v, alpha);                                                      // x ← x + Δτ·v
             x = stepScope.MoveToOuter(next);
         }
         return scope.MoveToOuter(x);
     }
 
     /// <summary>x·(1 + scale) + shift, in AdaLnResBlock.Modulate's order of operations.</summary>
-    private static Tensor Modulate(Tensor x, Tensor shift, Tensor scale) => x * (scale + 1.0) + shift;
+    private Tensor Modulate(Tensor x, Tensor shift, Tensor scale) => x * (scale + _one) + shift;
 
     // time_embed(k / K) for k = 0 … K − 1, as the Euler solver's times (t0 = 0, t1 = 1).
     private Tensor TimeTable(int steps) => _timeTables.GetOrAdd(steps, k =>

@@ -4,10 +4,9 @@
 // The speak head samples through SpeakHeadSampler (every Euler step's modulations in one pass).
 // Fast path: on the CPU with float32/bfloat16 weights, a generated frame's backbone pass and the
 // text head run through Kernels.LlamaDecodeStep (multi-threaded matrix-vector products over the
-// weights in place, ≈ 2–4× the LibTorch batch-1 loop); the frame's summed input embedding
-// (tokens + audio-in projections) is still built by SpeechLm.Embed, so the inputs are exactly
-// the model's. Prefill (context, voice prompt) stays batched LibTorch. Elsewhere (CUDA, float16)
-// everything is LibTorch. Both paths agree to float rounding (tested); a session uses one.
+// weights in place, ≈ 2–4× the LibTorch batch-1 loop), its summed input embedding through
+// FrameEmbedder (plain C#), and so does a one-token prefill (start of speech). Longer prefills
+// (context, voice prompt) stay batched LibTorch. Elsewhere (CUDA, float16) everything is LibTorch. Both paths agree to float rounding (tested); a session uses one.
 // The fast step reads the parameters' storage as it is when this object is built: load weights
 // first, then build the SpeechModel.
 using Michi.Model.Codec;
@@ -31,8 +30,9 @@ public sealed record SpeechModelOptions
     /// <summary>Threads for the kernels; null = ComputePool.Shared (one per core).</summary>
     public ComputePool? Pool { get; init; }
 
-    /// <summary>LibTorch intra-op threads for this model's work; null = what the constructing
-    /// thread has. (LibTorch's setting is per OS thread: see SpeechModel.UseTorchThreads.)</summary>
+    /// <summary>LibTorch intra-op threads for this model's work; null = one per core. (LibTorch's
+    /// setting is per OS thread, so "whatever the thread has" would differ from thread to thread:
+    /// see SpeechModel.UseTorchThreads.)</summary>
     public int? TorchThreads { get; init; }
 }
 
@@ -70,13 +70,14 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
         Info = new SpeechModelInfo(c.VocabSize, c.PadId, c.StartOfSpeechId, c.EndOfTurnId, c.LatentDim,
             codec.Config.FrameLength, codec.Config.SampleRate, c.Backbone.MaxPositionEmbeddings, c.ListenLagFrames,
             c.FlowSteps, c.FlowTemperature);
-        TorchThreads = options.TorchThreads ?? torch.get_num_threads();
+        TorchThreads = options.TorchThreads ?? Environment.ProcessorCount;
         if (TorchThreads < 1) throw new ArgumentOutOfRangeException(nameof(options), "TorchThreads must be ≥ 1");
         lm.eval();
         codec.eval();
         if (options.FastDecode && lm.Device.type == DeviceType.CPU && lm.DType is ScalarType.Float32 or ScalarType.BFloat16)
         {
             Decode = new LlamaDecodeStep(lm.Backbone, options.Pool);
+            Embedder = new FrameEmbedder(lm, Decode);
             using var rows = lm.Heads.AddedTokens.OutputRows.detach().to(ScalarType.Float32).contiguous();   // (A, C)
             AddedOutputRows = rows.data<float>().ToArray();
         }
@@ -108,6 +109,9 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
 
     /// <summary>The kernel step for per-frame passes, or null when LibTorch runs them.</summary>
     internal LlamaDecodeStep? Decode { get; }
+
+    /// <summary>The managed input embedding that goes with Decode.</summary>
+    internal FrameEmbedder? Embedder { get; }
 
     /// <summary>The added tokens' output rows, (A, C) row-major float32, for the fast text head.</summary>
     internal float[] AddedOutputRows { get; } = [];

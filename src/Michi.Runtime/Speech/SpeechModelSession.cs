@@ -46,9 +46,16 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void AppendText(ReadOnlySpan<int> tokens)
     {
-        _model.UseTorchThreads();
         if (tokens.IsEmpty) throw new ArgumentException("no tokens", nameof(tokens));
         Reserve(tokens.Length);
+        if (tokens.Length == 1 && _model.Decode is { } decode)   // start of speech alone: one kernel step
+        {
+            _model.Embedder!.Text(tokens[0], _embedding);
+            decode.Hidden(_embedding, _session.Cache, _hidden);
+            _hasHidden = true;
+            return;
+        }
+        _model.UseTorchThreads();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var ids = torch.tensor(tokens.ToArray().Select(i => (long)i).ToArray(), [1, tokens.Length]).to(_lm.Device);   // (1, T)
@@ -68,24 +75,22 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void StepFrame(FrameInput frame)
     {
-        _model.UseTorchThreads();
         Reserve(1);
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var inputs = Inputs([frame]);
         if (_model.Decode is { } decode)
         {
-            var embedding = _lm.Embed(inputs).to(ScalarType.Float32).cpu();           // (1, 1, C)
-            embedding.data<float>().CopyTo(_embedding);
+            _model.Embedder!.Frame(frame, _embedding);
             decode.Hidden(_embedding, _session.Cache, _hidden);
             _hasHidden = true;
+            return;
         }
-        else KeepLast(_lm.Hidden(inputs, _session.Cache));
+        _model.UseTorchThreads();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        KeepLast(_lm.Hidden(Inputs([frame]), _session.Cache));
     }
 
     public void TextLogits(Span<float> logits)
     {
-        _model.UseTorchThreads();
         var info = _model.Info;
         if (logits.Length != info.VocabSize) throw new ArgumentException($"logits must have {info.VocabSize} elements", nameof(logits));
         RequireHidden();
@@ -103,6 +108,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
             }
             return;
         }
+        _model.UseTorchThreads();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var result = _lm.TextLogits(HiddenTensor().unsqueeze(1)).cpu();                // (1, 1, V')

@@ -7,8 +7,10 @@
 // Without a text prompt (continuing a recording) only the continue phase runs.
 // TextLeadFrames is δ of the training data (Michi.Data FrameAligner: a word's first token comes
 // δ frames before its audio): it turns token frames into word times and places a voice prompt's
-// transcript. The default text sampling is mildly random (temperature 0.8, top-p 0.95): the
-// PAD / not-PAD choice is what paces the speech, and greedy decoding tends to drone.
+// transcript. The default text sampling is mildly random (temperature 0.8, top-k 50, top-p
+// 0.95): the PAD / not-PAD choice is what paces the speech, and greedy decoding tends to drone.
+// Top-k first also keeps top-p from sorting the whole 49k vocabulary every frame (two large
+// arrays per frame: garbage collections, see FrameEmbedder on why those matter).
 namespace Michi.Runtime.Speech;
 
 /// <summary>What an end-of-turn token from the text head does.</summary>
@@ -54,7 +56,7 @@ public sealed record SpeechOptions
     /// anyway (PAD is masked), so a model that hesitates still says the whole text; 0 = never.</summary>
     public double ForceTokenAfterSeconds { get; init; } = 2.0;
 
-    public static GenerationOptions DefaultText { get; } = new() { Temperature = 0.8, TopP = 0.95 };
+    public static GenerationOptions DefaultText { get; } = new() { Temperature = 0.8, TopK = 50, TopP = 0.95 };
 
     /// <summary>Throws InvalidInputException naming the first bad option.</summary>
     public void Validate()
