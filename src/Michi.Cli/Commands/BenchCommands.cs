@@ -32,10 +32,12 @@ public static class BenchCommands
         var prompt = new Option<int>("--prompt") { Description = "Prompt tokens to prefill.", DefaultValueFactory = _ => 64 };
         prompt.InRange(1, 4096);
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and prompt.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads of the decode step (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        threads.InRange(1, 256);
         var json = CommonOptions.Json();
         var command = new Command("backbone",
             "Prefill and decode-step time of a Llama backbone with random weights, and the ratio to the memory-bandwidth floor.")
-            { preset, dtype, steps, naiveSteps, prompt, seed, json };
+            { preset, dtype, steps, naiveSteps, prompt, seed, threads, json };
         command.SetAction(parse =>
         {
             string presetName = parse.GetValue(preset)!, dtypeName = parse.GetValue(dtype)!;
@@ -54,7 +56,9 @@ public static class BenchCommands
             using var model = new LlamaForCausalLM(config, CommonOptions.ToScalarType(dtypeName));   // default (random) init
             model.eval();
             double initSeconds = clock.Elapsed.TotalSeconds;
-            var r = BackboneBenchmark.Run(model, options);
+            int threadCount = parse.GetValue(threads);
+            using var pool = threadCount == ComputePool.Shared.Threads ? null : new ComputePool(threadCount);
+            var r = BackboneBenchmark.Run(model, options, pool);
 
             var output = parse.InvocationConfiguration.Output;
             double? naive = double.IsNaN(r.NaiveDecodeMs) ? null : Math.Round(r.NaiveDecodeMs, 3);

@@ -3,8 +3,12 @@
 // matmuls), then single-token decode steps through LlamaDecodeStep, and for comparison the same
 // steps through the model's forward (the naive LibTorch loop). Each timing is a median after
 // warm-up. The floor is the memory-bandwidth bound of a decode step: the bytes of every matrix
-// a step reads, read once by MemoryReadProbe on all cores (best of a few passes); ratio =
-// decode median / floor.
+// a step reads, read once by MemoryReadProbe on all cores (best of a few passes), whatever
+// pool the step itself is given; ratio = decode median / floor.
+// The LibTorch calls run inside a no-GC region: TorchSharp 0.107 hands native code the handle of
+// a temporary Scalar (the alpha of every add/sub) whose finalizer can free it mid-call if a GC
+// runs then; under heavy machine load this crashed the benchmark ("Expected false to be true"
+// from c10 Scalar::toFloat). Without collections there are no such finalizers.
 using System.Diagnostics;
 using Michi.Model.Backbone;
 using TorchSharp;
@@ -63,6 +67,7 @@ public static class BackboneBenchmark
             cache.Reset();
             using var scope = torch.NewDisposeScope();
             var ids = torch.tensor(prompt, [1, prompt.Length]);
+            using var noGC = new NoGCRegion();
             long start = Stopwatch.GetTimestamp();
             model.Forward(ids, cache, lastPositionOnly: true);
             if (run > 0) prefill.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
@@ -90,6 +95,7 @@ public static class BackboneBenchmark
             {
                 using var scope = torch.NewDisposeScope();
                 var ids = torch.tensor(new long[] { token }, [1, 1]);
+                using var noGC = new NoGCRegion();
                 long start = Stopwatch.GetTimestamp();
                 var output = model.Forward(ids, cache, lastPositionOnly: true);
                 output.data<float>().CopyTo(logits);
@@ -99,10 +105,21 @@ public static class BackboneBenchmark
         }
 
         var matrices = step.StepMatrices;
-        double floorMs = MemoryReadProbe.BestReadSeconds(matrices, options.FloorPasses, pool) * 1000;
+        double floorMs = MemoryReadProbe.BestReadSeconds(matrices, options.FloorPasses, ComputePool.Shared) * 1000;
         return new BackboneBenchmarkResult(
             model.ParameterCount, matrices.Sum(m => m.Bytes), pool.Threads, options.PromptTokens, options.DecodeSteps,
             Median(prefill), Median(decode), decode.Min(), floorMs, naive.Count > 0 ? Median(naive) : double.NaN);
+    }
+
+    /// <summary>No garbage collection until disposed (best effort: if the runtime refuses, nothing).</summary>
+    sealed class NoGCRegion : IDisposable
+    {
+        readonly bool _started = GC.TryStartNoGCRegion(16 << 20);
+
+        public void Dispose()
+        {
+            if (_started && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
     }
 
     static double Median(List<double> values)
