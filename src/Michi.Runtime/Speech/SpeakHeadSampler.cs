@@ -9,12 +9,14 @@
 // Parameters are read from the SpeakHead by their state-dict names (MAR's: input_proj,
 // cond_embed, time_embed, res_blocks.i.{in_ln, mlp.0, mlp.2, adaLN_modulation.1},
 // final_layer.{linear, adaLN_modulation.1}); noise is drawn exactly as SpeakHead.Sample draws
-// it, so a seeded generator gives the same latent (to float rounding; tested).
+// it, so a seeded generator gives the same latent (to float rounding; tested). On the CPU the
+// per-step part runs on the matrix-vector kernels (SpeakHeadSteps), elsewhere in LibTorch.
 // References: Li et al. 2024 "MAR" (arXiv:2406.11838) diffloss.py SimpleMLPAdaLN; Flow/SpeakHead.
 //
 // Shapes: K Euler steps, C condition (backbone hidden), W head width, D latent dim.
 using System.Collections.Concurrent;
 using Michi.Model.Flow;
+using Michi.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -38,7 +40,11 @@ public sealed class SpeakHeadSampler
     // reference): the ones used here are held for the sampler's lifetime instead.
     private readonly Scalar _one = 1.0.ToScalar();
 
-    public SpeakHeadSampler(SpeakHead head)
+    private readonly SpeakHeadSteps? _steps;
+
+    /// <param name="kernels">Run the per-step part through the matrix-vector kernels (SpeakHeadSteps)
+    /// when the weights are CPU float32/bfloat16, on <paramref name="pool"/>.</param>
+    public SpeakHeadSampler(SpeakHead head, ComputePool? pool = null, bool kernels = true)
     {
         ArgumentNullException.ThrowIfNull(head);
         var p = head.named_parameters().ToDictionary(x => x.name, x => (Tensor)x.parameter);
@@ -58,7 +64,11 @@ public sealed class SpeakHeadSampler
             ?? throw new ArgumentException("the speak head has no time_embed module", nameof(head));
         Width = _inWeight.shape[0];
         LatentDim = head.LatentDim;
+        if (kernels) _steps = SpeakHeadSteps.TryCreate(p, depth, pool);
     }
+
+    /// <summary>True when the per-step part runs on the matrix-vector kernels.</summary>
+    public bool UsesKernels => _steps is not null;
 
     public long Width { get; }
     public int LatentDim { get; }
@@ -80,6 +90,14 @@ public sealed class SpeakHeadSampler
         var activated = F.silu(y);                                                           // (K, W)
         var modulations = _blocks.Select(b => F.linear(activated, b.ModWeight, b.ModBias)).ToArray();   // each (K, 3W)
         var finalModulation = F.linear(activated, _finalModWeight, _finalModBias);           // (K, 2W)
+
+        if (_steps is not null)
+        {
+            var blocks = modulations.Select(FloatArray).ToArray();
+            var noise = x.data<float>().ToArray();
+            _steps.Integrate(noise, steps, blocks, FloatArray(finalModulation));
+            return scope.MoveToOuter(torch.tensor(noise, [1, LatentDim]).to(condition.device));
+        }
 
         double dt = 1.0 / steps;
         using var alpha = dt.ToScalar();
@@ -104,6 +122,8 @@ public sealed class SpeakHeadSampler
         }
         return scope.MoveToOuter(x);
     }
+
+    private static float[] FloatArray(Tensor t) => t.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
 
     /// <summary>x·(1 + scale) + shift, in AdaLnResBlock.Modulate's order of operations.</summary>
     private Tensor Modulate(Tensor x, Tensor shift, Tensor scale) => x * (scale + _one) + shift;

@@ -81,7 +81,7 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
             using var rows = lm.Heads.AddedTokens.OutputRows.detach().to(ScalarType.Float32).contiguous();   // (A, C)
             AddedOutputRows = rows.data<float>().ToArray();
         }
-        if (options.BatchedSpeakHead) SpeakSampler = new SpeakHeadSampler(lm.Heads.SpeakHead);
+        if (options.BatchedSpeakHead) SpeakSampler = new SpeakHeadSampler(lm.Heads.SpeakHead, options.Pool, kernels: options.FastDecode);
         _silence = new Lazy<float[]>(ComputeSilenceLatent);
     }
 

@@ -10,17 +10,19 @@ namespace Michi.Runtime.Tests.Speech;
 public sealed class SpeakHeadSamplerTests
 {
     [Theory]
-    [InlineData(1, 1.0)]
-    [InlineData(2, 0.7)]
-    [InlineData(4, 1.0)]
-    public void SamplesEqualTheHeadsOwnSampler(int steps, double temperature)
+    [InlineData(1, 1.0, true)]
+    [InlineData(2, 0.7, true)]
+    [InlineData(4, 1.0, true)]
+    [InlineData(4, 1.0, false)]
+    public void SamplesEqualTheHeadsOwnSampler(int steps, double temperature, bool kernels)
     {
         torch.manual_seed(21);
         using var head = new SpeakHead(latentDim: 6, conditionDim: 24, width: 40, depth: 3);
         using (torch.no_grad())
             foreach (var p in head.parameters())
                 p.add_(torch.randn(p.shape, generator: new Generator(22)) * 0.1);
-        var sampler = new SpeakHeadSampler(head);
+        var sampler = new SpeakHeadSampler(head, kernels: kernels);
+        Assert.Equal(kernels, sampler.UsesKernels);
         using var condition = torch.randn(1, 24, generator: new Generator(23));
 
         using var expected = head.Sample(condition, steps, temperature, new Generator(24));
