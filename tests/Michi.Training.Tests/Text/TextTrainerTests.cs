@@ -3,6 +3,7 @@
 // the weights of an uninterrupted one, and misuse is refused with clear errors.
 using Michi.Model.Backbone;
 using Michi.Model.Checkpoints;
+using Michi.Tests.Fixtures;
 using Michi.Training.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -38,6 +39,26 @@ public class TextTrainerTests
         var again = TextPerplexity.Evaluate(ids => hf.Model.Forward(ids), tokens, 32, torch.CPU);
         Assert.Equal(ppl[1], again.Perplexity, 3);
         Assert.True(File.Exists(Path.Combine(result.CheckpointDirectory, "tokenizer.json")));
+    }
+
+    [Fact]
+    public void ContinuesPretrainingFromAHuggingFaceDirectory()
+    {
+        using var dir = new TempDir();
+        var (train, validation) = TextFixture.WriteCorpus(dir);
+        var options = TextFixture.Options(train, validation, dir.Combine("run"), steps: 2);
+        options = options with { Recipe = options.Recipe with { Init = TinyLlamaFixture.Directory, Model = LlamaConfig.Load(TinyLlamaFixture.Directory) } };
+        using var trainer = TextTrainer.Create(options);
+        // Before any step the model is the fixture: its validation perplexity is the fixture's.
+        using var fixture = HfModelDirectory.Load(TinyLlamaFixture.Directory);
+        int[] tokens = TextTokens.Read(validation, fixture.Tokenizer, options.ValidationTokens);
+        double expected = TextPerplexity.Evaluate(ids => fixture.Model.Forward(ids), tokens, 32, torch.CPU).Perplexity;
+        Assert.Equal(expected, trainer.Validate()["val_ppl"], 6);
+        Assert.Equal(2, trainer.Run().Step);
+
+        // A config that does not match the recipe's model is refused.
+        var wrong = options with { OutputDirectory = dir.Combine("run2"), Recipe = options.Recipe with { Model = LlamaConfig.Demo } };
+        Assert.Contains(LlamaConfig.FileName, Assert.Throws<InvalidInputException>(() => TextTrainer.Create(wrong).Dispose()).Message);
     }
 
     [Fact]
