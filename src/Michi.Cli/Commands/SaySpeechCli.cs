@@ -107,7 +107,7 @@ internal static class SpeechCli
                 prompt_tokens_left = r.End.PromptTokensLeft,
                 seed = r.End.Seed,
                 ttfa_ms = Math.Round(timed.FirstAudibleMs ?? timed.FirstChunkMs, 2),
-                ttfa_basis = audible ? "first_audible_chunk" : "first_chunk_none_audible",
+                ttfa_basis = audible ? "first_audible_chunk" : "first_chunk",   // no chunk above -40 dBFS: time to the first chunk
                 first_chunk_ms = Math.Round(timed.FirstChunkMs, 2),
                 step_ms = double.IsNaN(timed.StepMs) ? (double?)null : Math.Round(timed.StepMs, 2),
                 rtf = Math.Round(timed.Rtf, 3),
