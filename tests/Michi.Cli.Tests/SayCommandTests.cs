@@ -148,6 +148,7 @@ public class SayCommandTests(TinySpeechDirectory tiny) : IClassFixture<TinySpeec
             (["continue", "--prompt-audio", tiny.Tone, "--seconds", "0", "--out", wav, "--model", tiny.Model], "--seconds"),
             (["bench", "ttfa", "--preset", "tiny", "--model", tiny.Model], "not both"),
             (["bench", "ttfa", "--preset", "huge"], "huge"),
+            (["bench", "ttfa"], "no model at models/demo; pass --model, or --preset"),
         ];
         foreach (var (args, expected) in cases)
         {

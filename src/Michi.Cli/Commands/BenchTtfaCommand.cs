@@ -69,7 +69,8 @@ public static class BenchTtfaCommand
             }
             else
             {
-                speech = await SpeechCli.LoadAsync(modelDir ?? SpeechCli.DefaultModel, dtypeName, threadCount, ct, modelOptions);
+                speech = await SpeechCli.LoadAsync(modelDir ?? SpeechCli.DefaultModel, dtypeName, threadCount, ct, modelOptions,
+                    missingHint: "pass --model, or --preset paper|tiny for random weights");
                 source = modelDir ?? SpeechCli.DefaultModel;
             }
             using (speech)

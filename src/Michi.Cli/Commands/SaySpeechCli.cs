@@ -40,10 +40,10 @@ internal static class SpeechCli
     }
 
     public static async Task<SpeechModel> LoadAsync(string directory, string dtype, int? threads, CancellationToken ct,
-        SpeechModelOptions? baseOptions = null)
+        SpeechModelOptions? baseOptions = null, string missingHint = "pass --model")
     {
         if (directory == DefaultModel && !Directory.Exists(directory))
-            throw new InvalidInputException($"no model at {DefaultModel}; pass --model");
+            throw new InvalidInputException($"no model at {DefaultModel}; {missingHint}");
         var options = ModelOptions(threads, baseOptions);
         return await SpeechModel.LoadAsync(directory, CommonOptions.ToScalarType(dtype), options: options, cancellationToken: ct);
     }

@@ -18,7 +18,16 @@ internal static class TinySpeechModel
         return new SpeechModel(lm, codec, tokenizer, options);
     }
 
+    /// <summary>Held while seeding LibTorch's global generator and building from it: test classes
+    /// run in parallel, and another class's draws in between would change the weights.</summary>
+    public static readonly Lock GlobalRandom = new();
+
     public static (SpeechLm Lm, AudioCodec Codec, Michi.Model.Text.TextTokenizer Tokenizer) Parts(long seed, CodecConfig? codecConfig = null)
+    {
+        lock (GlobalRandom) return Build(seed, codecConfig);
+    }
+
+    private static (SpeechLm, AudioCodec, Michi.Model.Text.TextTokenizer) Build(long seed, CodecConfig? codecConfig)
     {
         torch.manual_seed(seed);
         var hf = HfModelDirectory.Load(TinyLlamaFixture.Directory, torch.ScalarType.Float32);
