@@ -99,11 +99,7 @@ public sealed class SpeechTrainer : StepTrainer
     public int ValidationUtterances => _validation.Count;
 
     /// <summary>The recipe saved with the latest checkpoint in <paramref name="outputDirectory"/>, or null.</summary>
-    public static SpeechTrainingRecipe? ReadSavedRecipe(string outputDirectory)
-    {
-        string? folder = new CheckpointStore(outputDirectory).Latest();
-        return folder is null ? null : RunState<SpeechTrainingRecipe>.Load(Path.Combine(folder, RunState<SpeechTrainingRecipe>.FileName)).Recipe;
-    }
+    public static SpeechTrainingRecipe? ReadSavedRecipe(string outputDirectory) => RunState<SpeechTrainingRecipe>.LatestRecipe(outputDirectory);
 
     public static TrainingResult Train(SpeechTrainingOptions options, Action<TrainingProgress>? progress = null,
         CancellationToken ct = default, Device? device = null)

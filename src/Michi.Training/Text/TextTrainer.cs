@@ -92,11 +92,7 @@ public sealed class TextTrainer : StepTrainer
     internal static string ConfigJson(LlamaConfig config) => System.Text.Json.JsonSerializer.Serialize(config with { TorchDtype = null });
 
     /// <summary>The recipe saved with the latest checkpoint in <paramref name="outputDirectory"/>, or null.</summary>
-    public static TextTrainingRecipe? ReadSavedRecipe(string outputDirectory)
-    {
-        string? folder = new CheckpointStore(outputDirectory).Latest();
-        return folder is null ? null : RunState<TextTrainingRecipe>.Load(Path.Combine(folder, RunState<TextTrainingRecipe>.FileName)).Recipe;
-    }
+    public static TextTrainingRecipe? ReadSavedRecipe(string outputDirectory) => RunState<TextTrainingRecipe>.LatestRecipe(outputDirectory);
 
     public static TrainingResult Train(TextTrainingOptions options, Action<TrainingProgress>? progress = null,
         CancellationToken ct = default, Device? device = null)

@@ -35,6 +35,13 @@ public sealed record RunState<TRecipe> where TRecipe : class, ITrainingRecipe
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
+    /// <summary>The recipe saved with the latest checkpoint in a training output folder, or null.</summary>
+    public static TRecipe? LatestRecipe(string outputDirectory)
+    {
+        string? folder = new CheckpointStore(outputDirectory).Latest();
+        return folder is null ? null : Load(Path.Combine(folder, FileName)).Recipe;
+    }
+
     public static RunState<TRecipe> Load(string path)
     {
         if (!File.Exists(path)) throw InvalidInputException.ForFile(path, "file not found");
