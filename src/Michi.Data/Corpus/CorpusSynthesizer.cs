@@ -88,7 +88,10 @@ public static class CorpusSynthesizer
                         consecutiveFailures = 0;
                         if (wasComplete) skipped++; else synthesized++;
                     }
-                    while (seconds.TryGetValue(prefixEnd, out double d))
+                    // The prefix stops growing at the target: utterances still in flight when
+                    // it was reached finish (their files are complete) but are not counted, so the
+                    // corpus is the same first K utterances whatever the number of workers.
+                    while (!(request.Hours is not null && prefixSeconds >= target) && seconds.TryGetValue(prefixEnd, out double d))
                     {
                         prefixSeconds += d;
                         seconds.Remove(prefixEnd);
