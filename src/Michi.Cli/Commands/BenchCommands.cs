@@ -77,8 +77,10 @@ public static class BenchCommands
                     decode_min_ms = Math.Round(r.DecodeMinMs, 3),
                     tokens_per_s = Math.Round(r.TokensPerSecond, 2),
                     floor_ms = Math.Round(r.FloorMs, 3),
+                    floor_min_ms = Math.Round(r.FloorMinMs, 3),
                     bandwidth_gb_s = Math.Round(r.BandwidthGBps, 2),
                     ratio = Math.Round(r.Ratio, 3),
+                    best_ratio = Math.Round(r.BestRatio, 3),
                     naive_decode_ms = naive,
                     naive_ratio = naive is null ? (double?)null : Math.Round(r.NaiveRatio, 3),
                     init_s = Math.Round(initSeconds, 2),
@@ -89,8 +91,8 @@ public static class BenchCommands
                 output.WriteLine($"threads:       {r.Threads}");
                 output.WriteLine($"prefill:       {r.PrefillMs:F1} ms for {r.PromptTokens} tokens ({r.PromptTokens * 1000 / r.PrefillMs:F0} tokens/s)");
                 output.WriteLine($"decode step:   {r.DecodeMs:F2} ms median of {r.DecodeSteps} (min {r.DecodeMinMs:F2}), {r.TokensPerSecond:F1} tokens/s");
-                output.WriteLine($"floor:         {r.FloorMs:F2} ms = {r.WeightBytesPerStep / 1e6:F0} MB of weights at {r.BandwidthGBps:F1} GB/s (measured read)");
-                output.WriteLine($"ratio:         {r.Ratio:F2}× the floor");
+                output.WriteLine($"floor:         {r.FloorMs:F2} ms median (min {r.FloorMinMs:F2}) to read the {r.WeightBytesPerStep / 1e6:F0} MB of weights a step reads, on all cores (best {r.BandwidthGBps:F1} GB/s)");
+                output.WriteLine($"ratio:         {r.Ratio:F2}× the floor (medians; fastest step / fastest read: {r.BestRatio:F2}×)");
                 if (naive is { } n)
                     output.WriteLine($"naive LibTorch decode: {n:F2} ms ({r.NaiveRatio:F2}× the floor)");
             }
