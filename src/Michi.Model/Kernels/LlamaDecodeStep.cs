@@ -105,6 +105,7 @@ public sealed unsafe class LlamaDecodeStep
         lock (_gate)
         {
             embedding.CopyTo(_x);
+            RotaryRow(cache.Position);
             for (int i = 0; i < _layers.Length; i++) RunLayer(i, cache);
             cache.Advance(1);
             RmsNorm(_x, _finalNorm, hidden);
@@ -156,7 +157,6 @@ public sealed unsafe class LlamaDecodeStep
         fixed (float* qkv = _qkv, attended = _attended)
         {
             float* q = qkv, k = qkv + h * d, v = k + kv * d;
-            RotaryRow(position);
             var cos = _cos.AsSpan();
             var sin = _sin.AsSpan();
             for (int head = 0; head < h; head++) ApplyRotary(new Span<float>(q + head * d, d), cos, sin);
@@ -190,8 +190,8 @@ public sealed unsafe class LlamaDecodeStep
         for (int i = 0; i < x.Length; i++) y[i] = w[i] * (x[i] * inverseRms);
     }
 
-    /// <summary>Row <paramref name="position"/> of Rotary.Tables (same formula, same rounding),
-    /// computed per step: a full table for a long context would be large.</summary>
+    /// <summary>Row <paramref name="position"/> of Rotary.Tables (same formula, same rounding) into
+    /// _cos/_sin, once per step: a full table for a long context would be large.</summary>
     void RotaryRow(int position)
     {
         int half = _inverseFrequencies.Length;

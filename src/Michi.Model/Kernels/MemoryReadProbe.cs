@@ -3,8 +3,12 @@
 // bytes, so such a pass is the step's memory-bandwidth floor. Reading the weights themselves
 // (rather than a separate buffer) gives the same sizes, placement and cache behaviour as the
 // step, without allocating another copy of the model.
+// The pass is made as fast as we could make a plain read (so the floor is not flattering): the
+// widest vectors and a software prefetch 4 KB ahead, as the kernels do; here that read ≈ 10%
+// faster than 256-bit loads without prefetch.
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Michi.Model.Kernels;
 
@@ -42,16 +46,40 @@ public sealed unsafe class MemoryReadProbe : IChunkedWork
         var (start, bytes) = _blocks[chunk];
         uint* p = (uint*)start;
         long n = bytes / 4, i = 0;
-        Vector256<uint> a = default, b = default, c = default, d = default;
-        for (; i + 32 <= n; i += 32)
+        uint sum;
+        if (MatVecKernels.Wide)
         {
-            a += Vector256.Load(p + i);
-            b += Vector256.Load(p + i + 8);
-            c += Vector256.Load(p + i + 16);
-            d += Vector256.Load(p + i + 24);
+            Vector512<uint> a = default, b = default;
+            for (; i + 32 <= n; i += 32)
+            {
+                Prefetch(p + i + 1024);
+                a += Vector512.Load(p + i);
+                b += Vector512.Load(p + i + 16);
+            }
+            sum = Vector512.Sum(a + b);
         }
-        uint sum = Vector256.Sum(a + b + c + d);
+        else
+        {
+            Vector256<uint> a = default, b = default, c = default, d = default;
+            for (; i + 32 <= n; i += 32)
+            {
+                Prefetch(p + i + 1024);
+                a += Vector256.Load(p + i);
+                b += Vector256.Load(p + i + 8);
+                c += Vector256.Load(p + i + 16);
+                d += Vector256.Load(p + i + 24);
+            }
+            sum = Vector256.Sum(a + b + c + d);
+        }
         for (; i < n; i++) sum += p[i];
         Interlocked.Add(ref _sink, sum);
+    }
+
+    /// <summary>The two cache lines at <paramref name="p"/> (harmless past the end: a prefetch never faults).</summary>
+    static void Prefetch(uint* p)
+    {
+        if (!Sse.IsSupported) return;
+        Sse.Prefetch0(p);
+        Sse.Prefetch0(p + 16);
     }
 }
