@@ -120,20 +120,7 @@ public sealed record CodecConfig
     {
         ArgumentNullException.ThrowIfNull(fileOrDirectory);
         string path = Directory.Exists(fileOrDirectory) ? Path.Combine(fileOrDirectory, FileName) : fileOrDirectory;
-        if (!File.Exists(path)) throw InvalidInputException.ForFile(path, "file not found");
-        long length = new FileInfo(path).Length;
-        if (length > 1_000_000) throw InvalidInputException.ForFile(path, $"{length} bytes: far too large for a codec config.json");
-        CodecConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<CodecConfig>(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
-        {
-            string where = e is JsonException { Path: { Length: > 1 } p } ? $" at {p}" : "";
-            throw InvalidInputException.ForFile(path, $"invalid codec config JSON{where} ({e.Message.Split('\n')[0]})");
-        }
-        if (config is null) throw InvalidInputException.ForFile(path, "config is JSON null");
+        CodecConfig config = BoundedJson.Read<CodecConfig>(path, "a codec config.json", "codec config");
         string? problem = config.Validate();
         if (problem is not null) throw InvalidInputException.ForFile(path, problem);
         return config;

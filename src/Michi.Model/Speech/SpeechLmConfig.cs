@@ -146,20 +146,7 @@ public sealed record SpeechLmConfig
     {
         ArgumentNullException.ThrowIfNull(fileOrDirectory);
         string path = Directory.Exists(fileOrDirectory) ? Path.Combine(fileOrDirectory, FileName) : fileOrDirectory;
-        if (!File.Exists(path)) throw InvalidInputException.ForFile(path, "file not found");
-        long length = new FileInfo(path).Length;
-        if (length > 1_000_000) throw InvalidInputException.ForFile(path, $"{length} bytes: far too large for a config.json");
-        SpeechLmConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<SpeechLmConfig>(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
-        {
-            string where = e is JsonException { Path: { Length: > 1 } p } ? $" at {p}" : "";
-            throw InvalidInputException.ForFile(path, $"invalid speech model config JSON{where} ({e.Message.Split('\n')[0]})");
-        }
-        if (config is null) throw InvalidInputException.ForFile(path, "config is JSON null");
+        SpeechLmConfig config = BoundedJson.Read<SpeechLmConfig>(path, "a config.json", "speech model config");
         if (config.ModelType != ModelTypeName)
             throw InvalidInputException.ForFile(path, $"model_type \"{config.ModelType}\" is not \"{ModelTypeName}\"");
         var resolved = backbone ?? (config.BackbonePreset is { } name ? LlamaConfig.Preset(name) : null)
