@@ -50,6 +50,10 @@ public static class CodecCommands
         var adversarialStart = new Option<int?>("--adversarial-start") { Description = "Step at which the discriminators come on (default 4000)." };
         var discriminator = new Option<string?>("--discriminator") { Description = "Discriminator size: light (default; tiny for the tiny preset) or paper." };
         discriminator.AcceptOnlyFromAmong("tiny", "light", "paper");
+        var resetDiscriminator = new Option<bool>("--reset-discriminator")
+        {
+            Description = "With --resume: start the discriminators afresh (from --discriminator, or the saved config), keeping the codec and its optimiser. For switching a long run's adversary.",
+        };
         var validationFiles = new Option<int?>("--validation-files") { Description = "Files held out for validation (default 4)." };
         var logEvery = new Option<int>("--log-every") { Description = "Steps per metrics.csv row.", DefaultValueFactory = _ => 10 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Steps between validations.", DefaultValueFactory = _ => 500 };
@@ -70,7 +74,7 @@ public static class CodecCommands
         var json = CommonOptions.Json();
         var command = new Command("train", "Train the codec on a folder of WAVs (seeded, resumable, metrics to CSV and PNG).")
         {
-            data, output, preset, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, validationFiles,
+            data, output, preset, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, resetDiscriminator, validationFiles,
             logEvery, validateEvery, checkpointEvery, keep, threads, json,
         };
         command.SetAction(async (parse, ct) =>
@@ -93,7 +97,7 @@ public static class CodecCommands
             var options = new CodecTrainingOptions
             {
                 DataDirectory = parse.GetValue(data)!, OutputDirectory = outDir, Recipe = recipe, Steps = parse.GetValue(steps),
-                Resume = resuming, LogEvery = parse.GetValue(logEvery), ValidateEvery = parse.GetValue(validateEvery),
+                Resume = resuming, ResetDiscriminator = parse.GetValue(resetDiscriminator), LogEvery = parse.GetValue(logEvery), ValidateEvery = parse.GetValue(validateEvery),
                 CheckpointEvery = parse.GetValue(checkpointEvery), KeepCheckpoints = parse.GetValue(keep),
             };
             var stdout = parse.InvocationConfiguration.Output;

@@ -105,7 +105,8 @@ public sealed class CodecTrainer : IDisposable
             if (latest is null)
                 throw InvalidInputException.ForFile(options.OutputDirectory, "no checkpoint to resume from (train without --resume first)");
             state = TrainerState.Load(Path.Combine(latest, TrainerState.FileName));
-            var differences = state.Recipe.Differences(options.Recipe);
+            var saved = options.ResetDiscriminator ? state.Recipe with { Discriminator = options.Recipe.Discriminator } : state.Recipe;
+            var differences = saved.Differences(options.Recipe);
             if (differences.Count > 0)
                 throw InvalidInputException.ForFile(Path.Combine(latest, TrainerState.FileName),
                     "the checkpoint was trained with a different recipe (" + string.Join("; ", differences) + ")");
@@ -126,15 +127,18 @@ public sealed class CodecTrainer : IDisposable
 
     private void Restore(TrainerState state, string folder)
     {
-        using (var file = Checkpoint.Open(Path.Combine(folder, CheckpointStore.DiscriminatorFileName)))
-            CheckpointLoader.LoadInto(_discriminator, file, strict: true);
+        bool keepDiscriminator = !_options.ResetDiscriminator;
+        if (keepDiscriminator)
+            using (var file = Checkpoint.Open(Path.Combine(folder, CheckpointStore.DiscriminatorFileName)))
+                CheckpointLoader.LoadInto(_discriminator, file, strict: true);
         string optimizerPath = Path.Combine(folder, CheckpointStore.OptimizerFileName);
         using (var file = SafetensorsFile.Open(optimizerPath))
         {
             bool Contains(string n) => file.Entries.ContainsKey(n);
             Tensor Read(string n) => file.ReadTensor(n, ScalarType.Float32);
             _generatorOptimizer.LoadState(Contains, Read, file.Entries.Keys, "generator.", state.GeneratorOptimizerSteps, optimizerPath);
-            _discriminatorOptimizer.LoadState(Contains, Read, file.Entries.Keys, "discriminator.", state.DiscriminatorOptimizerSteps, optimizerPath);
+            if (keepDiscriminator)
+                _discriminatorOptimizer.LoadState(Contains, Read, file.Entries.Keys, "discriminator.", state.DiscriminatorOptimizerSteps, optimizerPath);
             if (!Contains(RngTensorName)) throw InvalidInputException.ForFile(optimizerPath, $"'{RngTensorName}' is missing");
             using var rng = file.ReadTensor(RngTensorName);
             try

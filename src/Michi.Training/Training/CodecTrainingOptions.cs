@@ -15,6 +15,12 @@ public sealed record CodecTrainingOptions
     /// <summary>Continue from the latest checkpoint in OutputDirectory (an error when there is none).</summary>
     public bool Resume { get; init; }
 
+    /// <summary>With Resume: start the discriminators (weights and optimiser state) afresh from
+    /// the recipe's discriminator config, which may then differ from the checkpoint's. For
+    /// switching a long run to a cheaper or stronger adversary without losing the generator; the
+    /// run no longer matches an uninterrupted one.</summary>
+    public bool ResetDiscriminator { get; init; }
+
     public int LogEvery { get; init; } = 10;
     public int ValidateEvery { get; init; } = 500;
     public int CheckpointEvery { get; init; } = 500;
@@ -30,6 +36,7 @@ public sealed record CodecTrainingOptions
         if (string.IsNullOrWhiteSpace(DataDirectory) || string.IsNullOrWhiteSpace(OutputDirectory)) return "data and output folders are required";
         if (Steps < 0) return "steps must be ≥ 0";
         if (LogEvery < 1 || ValidateEvery < 1 || CheckpointEvery < 1) return "log, validation and checkpoint intervals must be ≥ 1";
+        if (ResetDiscriminator && !Resume) return "resetting the discriminator needs a run to resume";
         if (KeepCheckpoints < 1) return "keep_checkpoints must be ≥ 1";
         if (!(ValidationSeconds > 0)) return "validation seconds must be positive";
         return Recipe is null ? "a recipe is required" : Recipe.Validate();

@@ -1,3 +1,4 @@
+using Michi.Training.Discriminators;
 using Michi.Model.Checkpoints;
 using Michi.Model.Codec;
 using TorchSharp;
@@ -102,6 +103,37 @@ public class CodecTrainerTests
         var result = CodecTrainer.Train(TrainingFixture.Options(data, run, steps: 4) with { Resume = true });
         Assert.Equal(4, result.Step);
         Assert.Empty(Directory.EnumerateDirectories(store.Root, ".tmp-*"));
+    }
+
+    [Fact]
+    public void ResetDiscriminatorSwitchesTheAdversaryAndKeepsTheCodec()
+    {
+        using var dir = new TempDir();
+        string data = TrainingFixture.WriteCorpus(dir);
+        string run = dir.Combine("run");
+        var first = CodecTrainer.Train(TrainingFixture.Options(data, run, steps: 3));
+        var options = TrainingFixture.Options(data, run, steps: 4) with { Resume = true };
+        var wider = DiscriminatorConfig.Tiny with { PeriodChannels = [6, 10] };
+        var changed = options with { Recipe = options.Recipe with { Discriminator = wider } };
+
+        // Without the flag a different discriminator is a different recipe.
+        Assert.Contains("discriminator:", Assert.Throws<InvalidInputException>(() => CodecTrainer.Train(changed)).Message);
+
+        using (var trainer = CodecTrainer.Create(changed with { ResetDiscriminator = true }))
+        {
+            using var saved = AudioCodec.Load(first.CheckpointDirectory);
+            var expected = saved.state_dict();
+            foreach (var (name, tensor) in trainer.Codec.state_dict())
+                Assert.True(tensor.allclose(expected[name], 0, 0), name);   // the codec is the checkpoint's
+            Assert.Equal(6, trainer.Discriminator.state_dict()["mpd.0.convs.0.weight_v"].shape[0]);
+        }
+        var result = CodecTrainer.Train(changed with { ResetDiscriminator = true });
+        Assert.Equal(4, result.Step);
+        // The new recipe is the run's from now on: a plain resume with it is accepted.
+        Assert.Equal(5, CodecTrainer.Train(changed with { Steps = 5 }).Step);
+
+        Assert.Contains("resume", Assert.Throws<InvalidInputException>(() =>
+            CodecTrainer.Train(TrainingFixture.Options(data, dir.Combine("fresh"), 1) with { ResetDiscriminator = true })).Message);
     }
 
     [Fact]
