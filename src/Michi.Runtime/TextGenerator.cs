@@ -5,6 +5,7 @@
 // pass, and cancellation is checked between steps.
 using System.Runtime.CompilerServices;
 using Michi.Model.Backbone;
+using Michi.Model.Kernels;
 using Michi.Model.Text;
 
 namespace Michi.Runtime;
@@ -14,8 +15,17 @@ public sealed class TextGenerator(LlamaForCausalLM model, TextTokenizer? tokeniz
     public LlamaForCausalLM Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
     public TextTokenizer? Tokenizer { get; } = tokenizer;
 
+    // Built on first use: binding the kernels to the weights costs a pass over the parameters.
+    private readonly Lazy<LlamaDecodeStep?> _step = new(() =>
+        model is { Device.type: TorchSharp.DeviceType.CPU, DType: TorchSharp.torch.ScalarType.Float32 or TorchSharp.torch.ScalarType.BFloat16 }
+            ? new LlamaDecodeStep(model) : null);
+
+    /// <summary>Use the matrix-vector kernels for single-token steps (default true; false = LibTorch only).</summary>
+    public bool UseFastStep { get; init; } = true;
+
     /// <summary>A session with room for <paramref name="capacity"/> positions.</summary>
-    public TextGenerationSession CreateSession(GenerationOptions options, int capacity) => new(Model, options, capacity, Tokenizer);
+    public TextGenerationSession CreateSession(GenerationOptions options, int capacity) =>
+        new(Model, options, capacity, Tokenizer, UseFastStep ? _step.Value : null);
 
     /// <summary>Up to options.MaxNewTokens tokens after the prompt; ends early after a stop token.
     /// The last token's Text includes anything the streaming decoder still held.</summary>

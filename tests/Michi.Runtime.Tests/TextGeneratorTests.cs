@@ -28,6 +28,20 @@ public class TextGeneratorTests
         Assert.All(tokens, t => Assert.True(t.LogProbability <= 0));
     }
 
+    [Theory]
+    [MemberData(nameof(CaseIndexes))]
+    public async Task FastStepMatchesLibTorchStep(int index)
+    {
+        var c = TinyLlamaFixture.ModelCases[index];
+        var options = new GenerationOptions { Greedy = true, MaxNewTokens = 12 };
+        var plain = new TextGenerator(FixtureModel.Generator.Model) { UseFastStep = false };
+        var slow = new List<GeneratedToken>();
+        await foreach (var t in plain.GenerateAsync(c.Ids, options)) slow.Add(t);
+        var fast = await Collect(c.Ids, options);
+        Assert.Equal(slow.Select(t => t.Id), fast.Select(t => t.Id));
+        for (int i = 0; i < fast.Count; i++) Assert.Equal(slow[i].LogProbability, fast[i].LogProbability, 1e-4);
+    }
+
     [Fact]
     public async Task StopsAfterAStopToken()
     {
