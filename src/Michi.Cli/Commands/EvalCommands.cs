@@ -15,6 +15,7 @@ public static class EvalCommands
     {
         var eval = new Command("eval", "Evaluate trained models.");
         eval.Subcommands.Add(CreateTextPerplexity());
+        eval.Subcommands.Add(EvalCodecCommand.Create());
         return eval;
     }
 
