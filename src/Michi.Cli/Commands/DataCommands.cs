@@ -22,6 +22,8 @@ public static class DataCommands
         data.Subcommands.Add(DataTimingCommand.Create());
         data.Subcommands.Add(DataTextCommand.Create());
         data.Subcommands.Add(DataShardsCommand.Create());
+        data.Subcommands.Add(DataDialoguesCommand.Create());
+        data.Subcommands.Add(DataPrepareCommand.Create());
         return data;
     }
 
