@@ -2,12 +2,9 @@
 // (24 kHz mono, 16-bit) and then OUT/NAME.json (UtteranceRecord), both atomically. An utterance
 // whose JSON matches its plan and whose WAV has the recorded length is complete and skipped, so
 // a killed run resumes where it stopped and a finished one is a no-op.
-// Length: with Hours, utterances 0, 1, 2, … are made until the first K of them reach the target
-// (K is a pure function of the seed and text; utterances that were in flight past K are kept).
-// Without, one pass over the lines. Workers take the next index from a shared counter; each
-// utterance's content depends only on its plan, never on scheduling.
-// A failing utterance (an engine error) is reported and skipped; a run where nothing but failures
-// happen stops instead of spinning.
+// Length: with Hours, utterances 0, 1, 2, … are made until the first K of them reach the target;
+// without, one pass over the lines. Scheduling, failures and the length rule are
+// IndexedJobRunner's (shared with the dialogue writer); each utterance depends only on its plan.
 using Michi.Audio;
 using Michi.Data.Synthesis;
 
@@ -28,8 +25,6 @@ public sealed record SynthesisSummary(int Utterances, int Synthesized, int Skipp
 
 public static class CorpusSynthesizer
 {
-    const int MaxConsecutiveFailures = 25;
-
     public static async Task<SynthesisSummary> RunAsync(SynthesisRequest request, Action<SynthesisProgress>? progress = null,
                                                         CancellationToken ct = default)
     {
@@ -39,82 +34,19 @@ public static class CorpusSynthesizer
         Directory.CreateDirectory(request.OutputDirectory);
         var voices = request.Voices.ToDictionary(v => v.Id);
         string[] voiceIds = [.. request.Voices.Select(v => v.Id)];
-        double target = (request.Hours ?? 0) * 3600;
+        UtterancePlan Plan(int index) => SynthesisPlan.For(index, request.Lines, voiceIds, request.Options);
 
-        var gate = new object();
-        var seconds = new Dictionary<int, double>();
-        var errors = new List<string>();
-        int next = 0, prefixEnd = 0, synthesized = 0, skipped = 0, failed = 0, consecutiveFailures = 0;
-        double prefixSeconds = 0;
-        bool stop = false;
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
-
-        async Task Worker()
+        async Task<JobOutcome> Job(int index, CancellationToken token)
         {
-            while (true)
-            {
-                int index;
-                lock (gate)
-                {
-                    if (stop || (request.Hours is null && next >= request.Lines.Count)) return;
-                    index = next++;
-                }
-                var plan = SynthesisPlan.For(index, request.Lines, voiceIds, request.Options);
-                double duration;
-                string? error = null;
-                bool wasComplete = false;
-                try
-                {
-                    double? existing = CompleteDuration(request.OutputDirectory, plan, request.Options.Seed);
-                    wasComplete = existing.HasValue;
-                    duration = existing ?? await SynthesizeOneAsync(request.OutputDirectory, plan, voices[plan.VoiceId], request.Options.Seed, abort.Token);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    duration = 0;
-                    error = $"{plan.Name} ({plan.VoiceId}): {e.Message.ReplaceLineEndings(" ")}";
-                }
-                lock (gate)
-                {
-                    seconds[index] = duration;
-                    if (error != null)
-                    {
-                        failed++;
-                        errors.Add(error);
-                        if (++consecutiveFailures >= MaxConsecutiveFailures) { stop = true; abort.Cancel(); }
-                    }
-                    else
-                    {
-                        consecutiveFailures = 0;
-                        if (wasComplete) skipped++; else synthesized++;
-                    }
-                    // The prefix stops growing at the target: utterances still in flight when
-                    // it was reached finish (their files are complete) but are not counted, so the
-                    // corpus is the same first K utterances whatever the number of workers.
-                    while (!(request.Hours is not null && prefixSeconds >= target) && seconds.TryGetValue(prefixEnd, out double d))
-                    {
-                        prefixSeconds += d;
-                        seconds.Remove(prefixEnd);
-                        prefixEnd++;
-                    }
-                    if (request.Hours is not null && prefixSeconds >= target) stop = true;
-                    progress?.Invoke(new SynthesisProgress(prefixEnd, prefixSeconds, error));
-                }
-            }
+            var plan = Plan(index);
+            if (CompleteDuration(request.OutputDirectory, plan, request.Options.Seed) is { } existing) return new(existing, true);
+            return new(await SynthesizeOneAsync(request.OutputDirectory, plan, voices[plan.VoiceId], request.Options.Seed, token), false);
         }
 
-        try
-        {
-            await Task.WhenAll(Enumerable.Range(0, request.Workers).Select(_ => Task.Run(Worker, CancellationToken.None)));
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // Aborted because of repeated failures: reported below.
-        }
-        ct.ThrowIfCancellationRequested();
-        if (consecutiveFailures >= MaxConsecutiveFailures)
-            throw new InvalidOperationException($"synthesis stopped after {MaxConsecutiveFailures} failures in a row; last: {errors[^1]}");
-        return new SynthesisSummary(prefixEnd, synthesized, skipped, failed, prefixSeconds, errors);
+        var s = await IndexedJobRunner.RunAsync(request.Lines.Count, request.Hours * 3600, request.Workers, Job,
+            index => { var plan = Plan(index); return $"{plan.Name} ({plan.VoiceId})"; }, "synthesis",
+            progress is null ? null : p => progress(new SynthesisProgress(p.Items, p.Seconds, p.Note)), ct);
+        return new SynthesisSummary(s.Items, s.Made, s.Skipped, s.Failed, s.Seconds, s.Errors);
     }
 
     /// <summary>Synthesises one planned utterance and writes NAME.wav then NAME.json; returns its duration.</summary>
