@@ -19,7 +19,7 @@ public static class Activation
     public static nn.Module<Tensor, Tensor> Create(string name, long channels) => name switch
     {
         SnakeName => new Snake(channels),
-        LeakyReluName => nn.LeakyReLU(LeakySlope),
+        LeakyReluName => new LeakyRelu(LeakySlope),   // not nn.LeakyReLU: see LeakyRelu.cs
         _ => throw new ArgumentException($"unknown activation \"{name}\" (known: {string.Join(", ", Names)})", nameof(name)),
     };
 }

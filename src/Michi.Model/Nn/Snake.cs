@@ -15,6 +15,9 @@ namespace Michi.Model.Nn;
 public sealed class Snake : nn.Module<Tensor, Tensor>
 {
     private const double Epsilon = 1e-9;
+    // Held for the module's lifetime: a temporary Scalar built per call can be finalised by the
+    // GC while LibTorch reads it (TorchSharp 0.107), which aborts the process.
+    private readonly Scalar _epsilon = Epsilon, _one = 1.0;
     [ComponentName(Name = "alpha")] private readonly Parameter _alpha;
 
     public Snake(long channels) : base(nameof(Snake))
@@ -33,7 +36,7 @@ public sealed class Snake : nn.Module<Tensor, Tensor>
         using var ax = x * alpha;
         using var sine = ax.sin();
         using var square = sine.square();
-        using var denominator = alpha + Epsilon;
+        using var denominator = alpha + _epsilon;
         using var bump = square / denominator;
         return x + bump;
     }
@@ -44,10 +47,13 @@ public sealed class Snake : nn.Module<Tensor, Tensor>
     private Tensor InferenceForward(Tensor x)
     {
         using var alpha = _alpha.view(1, -1, 1);                 // (1, C, 1)
-        using var inverse = (alpha + Epsilon).reciprocal_();     // (1, C, 1), tiny
+        using var inverse = (alpha + _epsilon).reciprocal_();     // (1, C, 1), tiny
         using var s = x * alpha;
         s.sin_();
         s.mul_(s);
-        return torch.addcmul(x, s, inverse, 1.0);                   // x + sin²(αx)/α
+        var y = torch.addcmul(x, s, inverse, _one);                   // x + sin²(αx)/α
+        GC.KeepAlive(_one);
+        GC.KeepAlive(_epsilon);
+        return y;
     }
 }

@@ -20,6 +20,8 @@ namespace Michi.Training.Discriminators;
 public sealed class PeriodDiscriminator : nn.Module<Tensor, DiscriminatorOutput>
 {
     private const double Slope = 0.1;
+    // Static, so never finalised mid-call (F.leaky_relu's per-call temporary Scalar can be: see Nn/LeakyRelu.cs).
+    private static readonly Scalar s_slope = Slope;
     [ComponentName(Name = "convs")] private readonly ModuleList<WnConv1d> _convs;
     [ComponentName(Name = "conv_post")] private readonly WnConv1d _convPost;
 
@@ -52,7 +54,7 @@ public sealed class PeriodDiscriminator : nn.Module<Tensor, DiscriminatorOutput>
         var features = new List<Tensor>();
         foreach (var conv in _convs)
         {
-            h = F.leaky_relu(conv.call(h), Slope);                                            // (B·p, C_i, H_i)
+            h = conv.call(h).leaky_relu(s_slope);                                            // (B·p, C_i, H_i)
             features.Add(h);
         }
         h = _convPost.call(h);                                                                // (B·p, 1, H)

@@ -18,6 +18,8 @@ namespace Michi.Training.Discriminators;
 public sealed class ResolutionDiscriminator : nn.Module<Tensor, DiscriminatorOutput>
 {
     private const double Slope = 0.1;
+    // Static, so never finalised mid-call (F.leaky_relu's per-call temporary Scalar can be: see Nn/LeakyRelu.cs).
+    private static readonly Scalar s_slope = Slope;
     [ComponentName(Name = "convs")] private readonly ModuleList<WnConv2d> _convs;
     [ComponentName(Name = "conv_post")] private readonly WnConv2d _convPost;
     private readonly Tensor _window;
@@ -47,7 +49,7 @@ public sealed class ResolutionDiscriminator : nn.Module<Tensor, DiscriminatorOut
         var features = new List<Tensor>();
         foreach (var conv in _convs)
         {
-            h = F.leaky_relu(conv.call(h), Slope);                                  // (B, C, bins, frames_i)
+            h = conv.call(h).leaky_relu(s_slope);                                  // (B, C, bins, frames_i)
             features.Add(h);
         }
         h = _convPost.call(h);

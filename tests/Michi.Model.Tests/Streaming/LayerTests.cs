@@ -27,6 +27,22 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void LeakyReluFollowsItsFormulaAndSurvivesManyCalls()
+    {
+        using var act = Activation.Create(Activation.LeakyReluName, 1);
+        Assert.IsType<LeakyRelu>(act);
+        using var x = torch.tensor(new float[] { -2f, -0.5f, 0f, 1.5f });
+        float[] expected = [-0.2f, -0.05f, 0f, 1.5f];
+        // Many calls with collections in between: the slope Scalar must outlive every call.
+        for (int i = 0; i < 200; i++)
+        {
+            using var y = act.call(x);
+            if (i % 50 == 0) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+            Assert.Equal(expected, y.data<float>().ToArray());
+        }
+    }
+
+    [Fact]
     public void SnakeInferencePathEqualsTheDifferentiableOne()
     {
         using var snake = new Snake(3);
