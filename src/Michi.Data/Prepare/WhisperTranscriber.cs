@@ -22,6 +22,7 @@ public sealed class WhisperTranscriber : ITranscriber, IDisposable
         try
         {
             _factory = WhisperFactory.FromPath(modelPath);
+            using var probe = _factory.CreateBuilder().WithLanguage(language).Build();   // loads the weights now: a bad file is one error, not one per file
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
