@@ -69,7 +69,7 @@ static class DataSynthCommand
         return command;
     }
 
-    static List<string> ReadLines(string path, TextWriter stderr)
+    internal static List<string> ReadLines(string path, TextWriter stderr)
     {
         var lines = new List<string>();
         int tooLong = 0;
