@@ -19,7 +19,10 @@ public static class BoundedJson
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), options);
+            // Editors on Windows save with a UTF-8 byte-order mark, which the UTF-8 reader refuses.
+            ReadOnlySpan<byte> bytes = File.ReadAllBytes(path);
+            if (bytes.StartsWith("\uFEFF"u8)) bytes = bytes[3..];
+            value = JsonSerializer.Deserialize<T>(bytes, options);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
