@@ -16,6 +16,7 @@ public static class EvalCommands
         var eval = new Command("eval", "Evaluate trained models.");
         eval.Subcommands.Add(CreateTextPerplexity());
         eval.Subcommands.Add(EvalCodecCommand.Create());
+        eval.Subcommands.Add(EvalSpeechCommand.Create());
         return eval;
     }
 
