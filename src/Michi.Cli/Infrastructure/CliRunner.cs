@@ -3,6 +3,7 @@
 // Bad input (InvalidInputException, unreadable files, bad arguments) must give exactly one line on
 // stderr naming the problem, never a stack trace, so scripts can rely on it.
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace Michi.Cli.Infrastructure;
 
@@ -24,11 +25,17 @@ public static class CliRunner
         }
 
         using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        // Only commands that can see the token (asynchronous actions) trade the signals' default
+        // action for a graceful stop; a synchronous one would ignore the first signal.
+        using var signals = parse.Action is AsynchronousCommandLineAction ? new SignalCancellation(cts, stderr) : null;
         try
         {
-            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // ProcessTerminationTimeout = null: System.CommandLine's own SIGINT/SIGTERM handling would
+            // return from Main 2 s after the signal, killing a trainer while it writes its checkpoint.
+            var config = new InvocationConfiguration
+            {
+                Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            };
             return await parse.InvokeAsync(config, cts.Token);
         }
         catch (Exception e) when (BadInputMessage(e) is { } message)
@@ -45,10 +52,6 @@ public static class CliRunner
         {
             stderr.WriteLine($"michi: {message}");
             return ExitBug;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 
