@@ -42,10 +42,19 @@ internal static class SpeechCli
     public static async Task<SpeechModel> LoadAsync(string directory, string dtype, int? threads, CancellationToken ct,
         SpeechModelOptions? baseOptions = null, string missingHint = "pass --model")
     {
-        if (directory == DefaultModel && !Directory.Exists(directory))
-            throw new InvalidInputException($"no model at {DefaultModel}; {missingHint}");
+        if (directory == DefaultModel) directory = ResolveDefaultModel(missingHint);
         var options = ModelOptions(threads, baseOptions);
         return await SpeechModel.LoadAsync(directory, CommonOptions.ToScalarType(dtype), options: options, cancellationToken: ct);
+    }
+
+    /// <summary>models/demo in the working folder, else in the repository the `./michi` launcher
+    /// runs from (it exports MICHI_HOME), so the default works from any folder.</summary>
+    public static string ResolveDefaultModel(string missingHint = "pass --model")
+    {
+        if (Directory.Exists(DefaultModel)) return DefaultModel;
+        if (Environment.GetEnvironmentVariable("MICHI_HOME") is { Length: > 0 } home && Directory.Exists(Path.Combine(home, DefaultModel)))
+            return Path.Combine(home, DefaultModel);
+        throw new InvalidInputException($"no model at {DefaultModel}; {missingHint}");
     }
 
     public static VoicePrompt ReadVoice(string path, string? transcript)
