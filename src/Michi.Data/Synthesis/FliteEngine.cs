@@ -6,6 +6,13 @@
 // int_f0_target_mean (diphone voices). Both are voice features, so they are set per call under
 // the global lock and restored. flite stores feature *names* by pointer, so the names passed to
 // it live in unmanaged memory for the whole process (a pinned managed array would dangle).
+// Determinism: clustergen voices (awb, rms, slt) use mixed excitation, whose noise part is libc's
+// rand() (plus_or_minus_one in flite 2.2 src/cg/cst_mlsa.c: one draw per output sample), so
+// without a seed an utterance's audio depended on every rand() call before it in the process.
+// rand() is seeded from the utterance (text, voice, rate, pitch) right before synthesis, under
+// the lock, so the same utterance gives the same samples. Other libraries calling rand() on
+// another thread during a flite call would still move the sequence: espeak-ng and RHVoice import
+// rand too (docs/data.md).
 using System.Runtime.InteropServices;
 
 namespace Michi.Data.Synthesis;
@@ -63,6 +70,7 @@ public sealed class FliteEngine : ITtsEngine
             IntPtr utt = IntPtr.Zero;
             try
             {
+                FliteNative.srand(NoiseSeed(text, voice, rate, pitch));
                 utt = FliteNative.flite_synth_text(FliteNative.Z(text), vox);
                 if (utt == IntPtr.Zero) throw new InvalidOperationException("flite_synth_text failed");
                 var wave = Marshal.PtrToStructure<FliteNative.Wave>(FliteNative.utt_wave(utt));
@@ -81,6 +89,16 @@ public sealed class FliteEngine : ITtsEngine
             }
         }
         return SynthOutput.Finish(text, samples, sampleRate, words, WordTimingSource.UtteranceStructure);
+    }
+
+    /// <summary>A seed for flite's excitation noise that depends only on the utterance (FNV-1a,
+    /// 32 bits), so different utterances do not all replay one noise sequence.</summary>
+    internal static uint NoiseSeed(string text, string voice, double rate, double pitch)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in System.Text.Encoding.UTF8.GetBytes(FormattableString.Invariant($"{voice}\n{rate:R}\n{pitch:R}\n{text}")))
+            hash = (hash ^ b) * 16777619;
+        return hash;
     }
 
     /// <summary>One engine word per spoken token (a token's words merged), in order.</summary>

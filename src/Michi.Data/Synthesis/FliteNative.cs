@@ -1,6 +1,7 @@
 // P/Invoke surface of libflite (flite 2.2) and its voice libraries. Voices live in one library
 // each (libflite_cmu_us_slt.so.1 exports register_cmu_us_slt), so they are bound at run time.
-// flite keeps global state (lexicon caches): every call holds FliteNative.Lock.
+// flite keeps global state (lexicon caches): every call holds FliteNative.Lock. srand is libc's,
+// for flite's noise (see FliteEngine).
 using System.Runtime.InteropServices;
 
 namespace Michi.Data.Synthesis;
@@ -87,6 +88,11 @@ static class FliteNative
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     public delegate IntPtr LexiconInit();
+
+    /// <summary>Seeds libc's rand(), which clustergen voices draw their excitation noise from
+    /// (plus_or_minus_one in flite's src/cg/cst_mlsa.c); flite itself has no seed of its own.</summary>
+    [DllImport("libc", EntryPoint = "srand", CallingConvention = CallingConvention.Cdecl)]
+    public static extern void srand(uint seed);
 
     public static byte[] Z(string s) => EspeakNative.Utf8Z(s);
 }
