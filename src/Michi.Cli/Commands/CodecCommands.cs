@@ -3,7 +3,8 @@
 // first); encode/decode/resynth go through Michi.Training.Inference.CodecFiles, streaming, any
 // input rate or channel count converted at the edge; --model takes a codec model directory or
 // a training output folder (its latest checkpoint). bench times one streamed 80 ms frame
-// (Michi.Model.Codec.CodecBenchmark); it lives here as `codec bench` rather than under
+// (Michi.Model.Codec.CodecBenchmark; with --train, the parts of a training step instead:
+// CodecTrainBench); it lives here as `codec bench` rather than under
 // `michi bench` so the two command files have one owner each.
 using System.CommandLine;
 using Michi.Audio;
@@ -233,10 +234,14 @@ public static class CodecCommands
         var threads = new Option<int>("--threads") { Description = "LibTorch threads during the measurement.", DefaultValueFactory = _ => 1 };
         threads.InRange(1, 1024);
         var json = CommonOptions.Json();
-        var command = new Command("bench", "Per-frame streaming step time of the encoder and vocoder (random weights).") { preset, frames, threads, json };
+        var train = new Option<bool>("--train") { Description = "Instead: time the parts of a training step (light discriminators; CodecTrainingBenchmark)." };
+        var steps = new Option<int>("--steps") { Description = "With --train: timed steps per phase (median reported).", DefaultValueFactory = _ => 10 };
+        steps.InRange(1, 10_000);
+        var command = new Command("bench", "Per-frame streaming step time of the encoder and vocoder (random weights).") { preset, frames, threads, json, train, steps };
         command.SetAction(parse =>
         {
             string name = parse.GetValue(preset)!;
+            if (parse.GetValue(train)) return CodecTrainBench.Run(parse, name, parse.GetValue(steps), parse.GetValue(threads), parse.GetValue(json));
             var r = CodecBenchmark.Run(CodecConfig.Preset(name)!, parse.GetValue(frames), threads: parse.GetValue(threads));
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

@@ -1,6 +1,8 @@
 // All of the codec's discriminators in one module: the multi-period sub-discriminators then
 // the multi-resolution STFT ones (see DiscriminatorConfig). State-dict names: `mpd.{i}.…`,
-// `mrd.{j}.…`. Forward returns one DiscriminatorOutput per sub-discriminator, in that order.
+// `mrd.{j}.…`. Forward returns one DiscriminatorOutput per sub-discriminator, in that order;
+// Spectra + Judge are the same forward with the parameter-free spectrograms computed separately,
+// so a training step can reuse them (CodecTrainer).
 // Shapes: samples (B, N) → [DiscriminatorOutput] × (periods + resolutions).
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,11 +34,41 @@ public sealed class CodecDiscriminator : nn.Module<Tensor, IReadOnlyList<Discrim
 
     public override IReadOnlyList<DiscriminatorOutput> forward(Tensor samples)
     {
-        if (samples.dim() != 2)
-            throw new ArgumentException($"discriminator input must be (B, samples); got ({string.Join(", ", samples.shape)})", nameof(samples));
+        var spectra = Spectra(samples);
+        try
+        {
+            return Judge(samples, spectra);
+        }
+        finally
+        {
+            foreach (var s in spectra) s.Dispose();
+        }
+    }
+
+    /// <summary>The magnitude spectrograms the resolution sub-discriminators judge, one per resolution
+    /// (B, bins_j, frames_j). Parameter-free: a training step computes them once per clip batch and
+    /// passes them to each Judge call on that batch (real audio twice, generated audio twice).</summary>
+    public IReadOnlyList<Tensor> Spectra(Tensor samples)
+    {
+        CheckSamples(samples);
+        return _resolutions.Select(d => d.Spectrum(samples)).ToList();
+    }
+
+    /// <summary>forward with the resolution discriminators' spectrograms given (from Spectra of the same samples).</summary>
+    public IReadOnlyList<DiscriminatorOutput> Judge(Tensor samples, IReadOnlyList<Tensor> spectra)
+    {
+        CheckSamples(samples);
+        if (spectra.Count != _resolutions.Count)
+            throw new ArgumentException($"{spectra.Count} spectrograms for {_resolutions.Count} resolution discriminators", nameof(spectra));
         var outputs = new List<DiscriminatorOutput>(Count);
         foreach (var d in _periods) outputs.Add(d.call(samples));
-        foreach (var d in _resolutions) outputs.Add(d.call(samples));
+        for (int j = 0; j < _resolutions.Count; j++) outputs.Add(_resolutions[j].Judge(spectra[j]));
         return outputs;
+    }
+
+    private static void CheckSamples(Tensor samples)
+    {
+        if (samples.dim() != 2)
+            throw new ArgumentException($"discriminator input must be (B, samples); got ({string.Join(", ", samples.shape)})", nameof(samples));
     }
 }

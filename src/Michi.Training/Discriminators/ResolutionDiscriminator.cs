@@ -2,7 +2,8 @@
 // spectrogram (B, 1, bins, frames) goes through 2-D convs, kernel (3, 9) along (frequency,
 // time) with time stride 2 (and an optional frequency stride) after the first, then a (3, 3) conv and a (3, 3) output conv; Leaky
 // ReLU 0.1; every activation and the output are feature maps. The magnitude is the same
-// differentiable √(re² + im² + ε) as the spectral losses.
+// differentiable √(re² + im² + ε) as the spectral losses; Spectrum and Judge split the two
+// halves so that a training step computes each clip's spectrogram once (CodecDiscriminator.Spectra).
 // References: Jang et al. 2021 "UnivNet" (arXiv:2106.07889) §3.2; BigVGAN discriminators.py
 // DiscriminatorR.
 // Shapes: (B, N) → logits (B, bins·frames/8), features (B, C, bins, frames_i).
@@ -43,9 +44,23 @@ public sealed class ResolutionDiscriminator : nn.Module<Tensor, DiscriminatorOut
 
     public override DiscriminatorOutput forward(Tensor samples)
     {
-        using var scope = torch.NewDisposeScope();
+        using var spectrum = Spectrum(samples);
+        return Judge(spectrum);
+    }
+
+    /// <summary>The magnitude spectrogram this sub-discriminator judges: samples (B, N) → (B, bins, frames).
+    /// It has no parameters, so a trainer may compute it once and pass it to several Judge calls.</summary>
+    public Tensor Spectrum(Tensor samples)
+    {
         var window = _window.device == samples.device ? _window : _window.to(samples.device);
-        var h = SpectralLosses.Magnitude(samples, Resolution.NFft, Resolution.Hop, window).unsqueeze(1); // (B, 1, bins, frames)
+        return SpectralLosses.Magnitude(samples, Resolution.NFft, Resolution.Hop, window);
+    }
+
+    /// <summary>The convs over a spectrogram from Spectrum: (B, bins, frames) → logits and features.</summary>
+    public DiscriminatorOutput Judge(Tensor spectrum)
+    {
+        using var scope = torch.NewDisposeScope();
+        var h = spectrum.unsqueeze(1);                                             // (B, 1, bins, frames)
         var features = new List<Tensor>();
         foreach (var conv in _convs)
         {

@@ -24,7 +24,10 @@ public static class SpectralLosses
         if (samples.dim() != 2) throw new ArgumentException($"samples must be (B, N); got ({string.Join(", ", samples.shape)})");
         using var scope = torch.NewDisposeScope();
         var spec = torch.stft(samples, nFft, hop, window.shape[0], window, center: true, return_complex: true); // (B, F, frames)
-        var power = torch.view_as_real(spec).square().sum(-1);                                              // (B, F, frames)
+        // re² + im² as two strided squares and an add, not view_as_real(spec).square().sum(-1): the
+        // same floats (a two-term sum is one rounding either way) and the same gradient, but LibTorch's
+        // CPU reduction over a size-2 inner dim made that form ≈ 8 ms of a 10 ms magnitude here (B 8 × 1 s).
+        var power = torch.real(spec).square() + torch.imag(spec).square();                                  // (B, F, frames)
         return (power + MagnitudeEpsilon).sqrt().MoveToOuterDisposeScope();
     }
 

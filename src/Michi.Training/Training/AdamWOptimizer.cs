@@ -44,17 +44,22 @@ public sealed class AdamWOptimizer : IDisposable
         double correction1 = 1 - Math.Pow(Options.Beta1, Steps);
         double correction2 = 1 - Math.Pow(Options.Beta2, Steps);
         using var _ = torch.no_grad();
+        // The Scalars live for the whole loop: built once instead of six per parameter, and never a
+        // temporary that the GC may finalise while LibTorch reads it (TorchSharp 0.107 hazard).
+        using Scalar decay = 1 - lr * Options.WeightDecay, beta2 = Options.Beta2, oneMinusBeta2 = 1 - Options.Beta2,
+            rootCorrection2 = Math.Sqrt(correction2), epsilon = Options.Epsilon, stepSize = -lr / correction1;
+        using Tensor oneMinusBeta1 = 1 - Options.Beta1;   // lerp_ takes its weight as a (0-dim) tensor
         foreach (var (name, p) in _parameters)
         {
             var grad = p.grad;
             if (grad is null) continue;
             var (m, v) = Moments(name, p);
-            p.mul_(1 - lr * Options.WeightDecay);
-            m.lerp_(grad, 1 - Options.Beta1);
-            v.mul_(Options.Beta2).addcmul_(grad, grad, 1 - Options.Beta2);
+            p.mul_(decay);
+            m.lerp_(grad, oneMinusBeta1);
+            v.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
             using var root = v.sqrt();
-            using var denominator = root.div_(Math.Sqrt(correction2)).add_(Options.Epsilon);
-            p.addcdiv_(m, denominator, -lr / correction1);
+            using var denominator = root.div_(rootCorrection2).add_(epsilon);
+            p.addcdiv_(m, denominator, stepSize);
         }
     }
 

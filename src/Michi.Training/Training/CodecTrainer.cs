@@ -3,6 +3,9 @@
 //   - from adversarial_start_step on, a discriminator step: LSGAN loss on D(x) vs D(ŷ.detach());
 //   - a generator step: mel·L_mel + sc·L_sc + mag·L_mag + kl·KL (+ adv·L_adv + fm·L_fm with
 //     the discriminators frozen and the real features computed without gradients).
+// The MRD's spectrograms (parameter-free) of x and ŷ are computed once per step and shared by
+// both updates (ŷ's detached for the discriminator's); CodecTrainStepReferenceTests checks the
+// step against the straightforward one. `michi codec bench --train` times its parts (StepTimer).
 // Both optimisers are AdamW (our own, see AdamWOptimizer) with gradient-norm clipping and a learning
 // rate that is a pure function of the step (CodecTrainingRecipe.LearningRateAt).
 // Reproducibility: weights are initialised after torch.manual_seed(seed); crops come from a
@@ -54,11 +57,12 @@ public sealed class CodecTrainer : IDisposable
         _device = device;
         _store = new CheckpointStore(options.OutputDirectory);
         _metrics = new MetricsLog(Path.Combine(options.OutputDirectory, MetricsLog.FileName));
-        _random = new TrainingRandom((ulong)_recipe.Seed * 0x9E3779B97F4A7C15UL + 1);
-        _noise = new Generator((ulong)_recipe.Seed + 1, torch.CPU);
+        _random = DataRandom(_recipe.Seed);
+        _noise = NoiseGenerator(_recipe.Seed);
         _batch = new float[_recipe.BatchSize * _recipe.CropSamples];
         _stepsPerEpoch = resumed?.StepsPerEpoch ?? Math.Max(1, data.TrainingSamples / ((long)_recipe.BatchSize * _recipe.CropSamples));
 
+        NativeHeap.KeepFreedMemory();   // steps reuse their freed activation memory (see NativeHeap)
         torch.manual_seed(_recipe.Seed);
         _codec = resumeFolder is null ? new AudioCodec(_recipe.Codec) : AudioCodec.Load(resumeFolder);
         _discriminator = new CodecDiscriminator(_recipe.Discriminator);
@@ -71,6 +75,14 @@ public sealed class CodecTrainer : IDisposable
         _spectral = new MultiResolutionSpectralLoss(_recipe.Codec.SampleRate, _recipe.SpectralResolutions, device);
         if (resumed is not null && resumeFolder is not null) Restore(resumed, resumeFolder);
     }
+
+    /// <summary>The crop sampler's random stream of a run with this seed.</summary>
+    internal static TrainingRandom DataRandom(int seed) => new((ulong)seed * 0x9E3779B97F4A7C15UL + 1);
+
+    /// <summary>The VAE noise generator of a run with this seed (CPU, whatever the device).</summary>
+    internal static Generator NoiseGenerator(int seed) => new((ulong)seed + 1, torch.CPU);
+
+    internal long StepsPerEpoch => _stepsPerEpoch;
 
     public AudioCodec Codec => _codec;
     public CodecDiscriminator Discriminator => _discriminator;
@@ -211,54 +223,71 @@ public sealed class CodecTrainer : IDisposable
     }
 
     /// <summary>One optimisation step (discriminator then generator); returns the phase, mel term and total generator loss.</summary>
-    private (bool Adversarial, double Mel, double Loss) TrainStep(StepMetrics metrics)
+    internal (bool Adversarial, double Mel, double Loss) TrainStep(StepMetrics metrics, StepTimer? timer = null)
     {
         using var scope = torch.NewDisposeScope();
+        timer?.Start();
         int batch = _recipe.BatchSize, crop = _recipe.CropSamples;
         _data.SampleBatch(_random, _batch, batch, crop);
         var x = torch.tensor(_batch, [batch, crop]).to(_device);                          // (B, N)
+        timer?.Lap("data");
         var (mean, logVar) = _codec.Encoder.Posterior(x);                                  // (B, L, D) each
         var epsilon = torch.randn(mean.shape, generator: _noise).to(_device);             // (B, L, D)
         var z = mean + (logVar * 0.5).exp() * epsilon;                                     // (B, L, D)
+        timer?.Lap("encoder");
         var y = _codec.Vocoder.call(z);                                                    // (B, N)
+        timer?.Lap("vocoder");
         bool adversarial = _step >= _recipe.AdversarialStartStep;
         double lr = _recipe.LearningRateAt(_step, _stepsPerEpoch);
 
+        // The MRD spectrograms have no parameters: computed once here for both updates, the generated
+        // audio's with its graph (the generator update backpropagates through it; the discriminator
+        // update sees it detached, as it sees y).
+        IReadOnlyList<Tensor> realSpectra = [], fakeSpectra = [];
         if (adversarial)
         {
+            realSpectra = _discriminator.Spectra(x);                                       // x needs no gradient
+            fakeSpectra = _discriminator.Spectra(y);
             SetTrainable(_discriminator, true);
             var fakeDetached = y.detach();
-            var real = _discriminator.call(x);
-            var fake = _discriminator.call(fakeDetached);
+            var real = _discriminator.Judge(x, realSpectra);
+            var fake = _discriminator.Judge(fakeDetached, fakeSpectra.Select(s => s.detach()).ToList());
             var discLoss = GanLosses.DiscriminatorLoss(real.Select(o => o.Logits).ToList(), fake.Select(o => o.Logits).ToList());
+            timer?.Lap("d_forward");
             _discriminatorOptimizer.ZeroGrad();
             discLoss.backward();
+            timer?.Lap("d_backward");
             double discNorm = ClipGradients(_discriminatorOptimizer, _recipe.DiscriminatorGradClip);
             if (double.IsFinite(discNorm)) _discriminatorOptimizer.Step(lr);
             metrics.Add("disc", discLoss.item<float>());
             metrics.Add("disc_grad_norm", discNorm);
+            timer?.Lap("d_optimizer");
         }
 
         using var terms = _spectral.Compute(y, x);
         var kl = LatentPosterior.KlDivergence(mean, logVar);
         var loss = terms.Mel * _recipe.MelWeight + terms.Convergence * _recipe.ConvergenceWeight
             + terms.LogMagnitude * _recipe.LogMagnitudeWeight + kl * _recipe.KlWeight;
+        timer?.Lap("spectral_loss");
         if (adversarial)
         {
             SetTrainable(_discriminator, false);
             IReadOnlyList<DiscriminatorOutput> real;
-            using (torch.no_grad()) real = _discriminator.call(x);
-            var fake = _discriminator.call(y);
+            using (torch.no_grad()) real = _discriminator.Judge(x, realSpectra);
+            var fake = _discriminator.Judge(y, fakeSpectra);
             var adv = GanLosses.GeneratorLoss(fake.Select(o => o.Logits).ToList());
             var fm = GanLosses.FeatureMatching(real.Select(o => o.Features).ToList(), fake.Select(o => o.Features).ToList());
             loss = loss + adv * _recipe.AdversarialWeight + fm * _recipe.FeatureWeight;
             metrics.Add("adv", adv.item<float>());
             metrics.Add("fm", fm.item<float>());
+            timer?.Lap("g_adversarial");
         }
         _generatorOptimizer.ZeroGrad();
         loss.backward();
+        timer?.Lap("g_backward");
         double norm = ClipGradients(_generatorOptimizer, _recipe.GeneratorGradClip);
         if (double.IsFinite(norm)) _generatorOptimizer.Step(lr);
+        timer?.Lap("g_optimizer");
 
         double melValue = terms.Mel.item<float>(), lossValue = loss.item<float>();
         metrics.Add("loss", lossValue);
@@ -267,8 +296,20 @@ public sealed class CodecTrainer : IDisposable
         metrics.Add("log_magnitude", terms.LogMagnitude.item<float>());
         metrics.Add("kl", kl.item<float>());
         metrics.Add("grad_norm", norm);
+        timer?.Lap("metrics");
         return (adversarial, melValue, lossValue);
     }
+
+    /// <summary>One step as Run takes it, without logging or checkpoints (for CodecTrainingBenchmark).</summary>
+    internal void BenchmarkStep(StepTimer? timer)
+    {
+        TrainStep(new StepMetrics(), timer);
+        _step++;
+        timer?.Lap("step_end");
+    }
+
+    /// <summary>Counts a step taken with TrainStep directly (tests).</summary>
+    internal void AdvanceStepForTests() => _step++;
 
     private static double ClipGradients(AdamWOptimizer optimizer, double maxNorm)
     {

@@ -117,4 +117,53 @@ public class DiscriminatorTests
         using var bad = torch.zeros(2, 1, 100);
         Assert.Throws<ArgumentException>(() => d.call(bad));
     }
+
+    [Fact]
+    public void SingleChannelConv2dAsRowsMatchesConv2d()
+    {
+        // With an input gradient a 1-channel, stride-1 WnConv2d runs as a Conv1d over shifted rows:
+        // output and every gradient must match Conv2d with the same composed weight.
+        torch.manual_seed(5);
+        using var conv = new WnConv2d(1, 4, (3, 9), (1, 1), (1, 4));
+        var parameters = conv.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var x = torch.randn(2, 1, 17, 11).requires_grad_(true);
+        using var upstream = torch.randn(2, 4, 17, 11);
+        using var rows = conv.call(x);
+        var inputs = new[] { x, parameters["weight_g"], parameters["weight_v"], parameters["bias"] };
+        var fast = torch.autograd.grad([(rows * upstream).sum()], inputs);
+        using var weight = Michi.Model.Nn.WeightNorm.Compose(parameters["weight_g"], parameters["weight_v"]);
+        using var reference = torch.nn.functional.conv2d(x, weight, parameters["bias"], padding: [1, 4]);
+        var expected = torch.autograd.grad([(reference * upstream).sum()], inputs);
+        Assert.Equal(reference.shape, rows.shape);
+        Assert.True((rows - reference).abs().max().item<float>() < 1e-5f);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            float scale = expected[i].abs().max().item<float>();
+            Assert.True(scale > 0);
+            Assert.True((fast[i] - expected[i]).abs().max().item<float>() < 1e-5f * Math.Max(1, scale), $"gradient {i}");
+        }
+        // Without an input gradient it is Conv2d itself.
+        using var plain = conv.call(x.detach());
+        Assert.True((plain - reference).abs().max().item<float>() < 1e-5f);
+    }
+
+    [Fact]
+    public void JudgingGivenSpectraEqualsForward()
+    {
+        torch.manual_seed(6);
+        using var d = new CodecDiscriminator(DiscriminatorConfig.Tiny);
+        using var x = torch.randn(2, 3000);
+        var spectra = d.Spectra(x);
+        Assert.Equal(DiscriminatorConfig.Tiny.Resolutions.Count, spectra.Count);
+        var a = d.call(x);
+        var b = d.Judge(x, spectra);
+        Assert.Equal(a.Count, b.Count);
+        for (int k = 0; k < a.Count; k++)
+        {
+            Assert.Equal(0f, (a[k].Logits - b[k].Logits).abs().max().item<float>());
+            for (int l = 0; l < a[k].Features.Count; l++)
+                Assert.Equal(0f, (a[k].Features[l] - b[k].Features[l]).abs().max().item<float>());
+        }
+        Assert.Throws<ArgumentException>(() => d.Judge(x, []));
+    }
 }

@@ -101,4 +101,21 @@ public class SpectralLossTests
         Assert.Throws<ArgumentException>(() => loss.Compute(a, b));
         Assert.Throws<ArgumentException>(() => new MultiResolutionSpectralLoss(24000, [new SpectralResolution(1000, 250, 80)]));
     }
+
+    [Fact]
+    public void MagnitudeEqualsTheViewAsRealSumOfSquares()
+    {
+        // Magnitude sums re² + im² as two squares and an add (fast on the CPU); the textbook
+        // view_as_real(spec).square().sum(-1) must give the same floats and the same gradient.
+        using var window = torch.hann_window(512);
+        using var x = Signal().requires_grad_(true);
+        using var fast = SpectralLosses.Magnitude(x, 512, 128, window);
+        using var spec = torch.stft(x, 512, 128, 512, window, center: true, return_complex: true);
+        using var reference = (torch.view_as_real(spec).square().sum(-1) + SpectralLosses.MagnitudeEpsilon).sqrt();
+        Assert.Equal(0f, (fast - reference).abs().max().item<float>());
+        using var gFast = torch.autograd.grad([fast.log().mean()], [x])[0];
+        using var gReference = torch.autograd.grad([reference.log().mean()], [x])[0];
+        Assert.True(gFast.abs().max().item<float>() > 0);
+        Assert.Equal(0f, (gFast - gReference).abs().max().item<float>());
+    }
 }
