@@ -70,7 +70,7 @@ public static class BackboneBenchmark
             cache.Reset();
             using var scope = torch.NewDisposeScope();
             var ids = torch.tensor(prompt, [1, prompt.Length]);
-            using var noGC = new NoGCRegion();
+            using var noGC = GcPause.Start(16 << 20);
             long start = Stopwatch.GetTimestamp();
             model.Forward(ids, cache, lastPositionOnly: true);
             if (run > 0) prefill.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
@@ -107,7 +107,7 @@ public static class BackboneBenchmark
             {
                 using var scope = torch.NewDisposeScope();
                 var ids = torch.tensor(new long[] { token }, [1, 1]);
-                using var noGC = new NoGCRegion();
+                using var noGC = GcPause.Start(16 << 20);
                 long start = Stopwatch.GetTimestamp();
                 var output = model.Forward(ids, cache, lastPositionOnly: true);
                 output.data<float>().CopyTo(logits);
@@ -119,17 +119,6 @@ public static class BackboneBenchmark
         return new BackboneBenchmarkResult(
             model.ParameterCount, probe.Bytes, pool.Threads, options.PromptTokens, options.DecodeSteps,
             Median(prefill), Median(decode), decode.Min(), Median(floor), floor.Min(), naive.Count > 0 ? Median(naive) : double.NaN);
-    }
-
-    /// <summary>No garbage collection until disposed (best effort: if the runtime refuses, nothing).</summary>
-    sealed class NoGCRegion : IDisposable
-    {
-        readonly bool _started = GC.TryStartNoGCRegion(16 << 20);
-
-        public void Dispose()
-        {
-            if (_started && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
-        }
     }
 
     static double Median(List<double> values)

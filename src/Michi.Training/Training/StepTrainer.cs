@@ -9,6 +9,7 @@
 // subclass's checkpoint; this loop keeps nothing else between steps.
 using System.Diagnostics;
 using System.Globalization;
+using Michi.Model;
 
 namespace Michi.Training;
 
@@ -102,7 +103,8 @@ public abstract class StepTrainer : IDisposable
                 if (Step > lastSaved) Save(clock);
                 ct.ThrowIfCancellationRequested();
             }
-            double loss = TrainStep(interval);
+            double loss;
+            using (GcPause.Start()) loss = TrainStep(interval);   // see Michi.Model/GcPause.cs
             Step++;
             intervalSteps++;
             stepsPerSecond = intervalSteps / Math.Max(Stopwatch.GetElapsedTime(intervalStart).TotalSeconds, 1e-9);
@@ -136,7 +138,8 @@ public abstract class StepTrainer : IDisposable
 
     private void RecordValidation(Action<TrainingProgress>? progress, Stopwatch clock)
     {
-        var values = Validate();
+        IReadOnlyDictionary<string, double> values;
+        using (GcPause.Start()) values = Validate();
         if (values.Count == 0) return;
         _lastValidation = values;
         var row = new Dictionary<string, double>(values, StringComparer.Ordinal) { ["step"] = Step, ["seconds"] = Elapsed(clock) };
