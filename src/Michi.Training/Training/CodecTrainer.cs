@@ -17,6 +17,7 @@
 // means and decoded from a fresh state in eval mode; val_mel is the multi-resolution log-mel
 // L1, the same measure as the training mel term.
 using System.Diagnostics;
+using Michi.Model;
 using Michi.Model.Checkpoints;
 using Michi.Model.Codec;
 using Michi.Training.Discriminators;
@@ -190,7 +191,9 @@ public sealed class CodecTrainer : IDisposable
                 if (_step > lastSaved) Save(clock);
                 ct.ThrowIfCancellationRequested();
             }
-            var (adversarial, mel, loss) = TrainStep(interval);
+            bool adversarial;
+            double mel, loss;
+            using (GcPause.Start()) (adversarial, mel, loss) = TrainStep(interval);   // see Michi.Model/GcPause.cs
             _step++;
             intervalSteps++;
             double seconds = Stopwatch.GetElapsedTime(intervalStart).TotalSeconds;
@@ -355,7 +358,7 @@ public sealed class CodecTrainer : IDisposable
 
     private void RecordValidation(Action<CodecTrainingProgress>? progress, Stopwatch clock)
     {
-        _lastValidation = ValidationMelDistance();
+        using (GcPause.Start()) _lastValidation = ValidationMelDistance();
         if (_lastValidation is not { } value) return;
         _metrics.Append(new Dictionary<string, double> { ["step"] = _step, ["seconds"] = Elapsed(clock), ["val_mel"] = value });
         progress?.Invoke(Event(_step, _options.Steps, $"validation mel L1 {value:0.0000}") with { ValidationMel = value });
