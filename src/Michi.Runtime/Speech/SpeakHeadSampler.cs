@@ -34,6 +34,7 @@ public sealed class SpeakHeadSampler
     private readonly Block[] _blocks;
     private readonly nn.Module<Tensor, Tensor> _timeEmbed;
     private readonly ConcurrentDictionary<int, Tensor> _timeTables = new();   // K → (K, W) time_embed(k/K)
+    private readonly ConcurrentDictionary<int, float[]> _timeArrays = new();  // the same as float32, for the kernels
 
     // Numbers in tensor ops become TorchSharp Scalars that only a finalizer frees, and a garbage
     // collection during the native call may free one in flight (TorchSharp 0.107 keeps no
@@ -82,6 +83,12 @@ public sealed class SpeakHeadSampler
             throw new ArgumentException($"condition must be (1, {_condWeight.shape[1]}), got ({string.Join(", ", condition.shape)})", nameof(condition));
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        if (_steps is not null)
+        {
+            var latent = new float[LatentDim];
+            Sample(FloatArray(condition), steps, temperature, rng, latent);
+            return scope.MoveToOuter(torch.tensor(latent, [1, LatentDim]).to(condition.device));
+        }
         var dtype = _inWeight.dtype;
         long w = Width;
         var x = RectifiedFlowPath.SampleSource([1, LatentDim], temperature, ScalarType.Float32, condition.device, rng);   // (1, D)
@@ -90,14 +97,6 @@ public sealed class SpeakHeadSampler
         var activated = F.silu(y);                                                           // (K, W)
         var modulations = _blocks.Select(b => F.linear(activated, b.ModWeight, b.ModBias)).ToArray();   // each (K, 3W)
         var finalModulation = F.linear(activated, _finalModWeight, _finalModBias);           // (K, 2W)
-
-        if (_steps is not null)
-        {
-            var blocks = modulations.Select(FloatArray).ToArray();
-            var noise = x.data<float>().ToArray();
-            _steps.Integrate(noise, steps, blocks, FloatArray(finalModulation));
-            return scope.MoveToOuter(torch.tensor(noise, [1, LatentDim]).to(condition.device));
-        }
 
         double dt = 1.0 / steps;
         using var alpha = dt.ToScalar();
@@ -123,10 +122,33 @@ public sealed class SpeakHeadSampler
         return scope.MoveToOuter(x);
     }
 
+    /// <summary>The kernel path (UsesKernels) without tensors in or out: condition (C) float32 →
+    /// latent (D); the noise is drawn as by the tensor overload, so both give the same latent.</summary>
+    public void Sample(ReadOnlySpan<float> condition, int steps, double temperature, Generator? rng, Span<float> latent)
+    {
+        if (_steps is null) throw new InvalidOperationException("this sampler does not run on the kernels");
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        if (condition.Length != _condWeight.shape[1]) throw new ArgumentException($"condition must have {_condWeight.shape[1]} elements", nameof(condition));
+        if (latent.Length != LatentDim) throw new ArgumentException($"latent must have {LatentDim} elements", nameof(latent));
+        float[] noise;
+        using (torch.no_grad())
+        using (var x = RectifiedFlowPath.SampleSource([1, LatentDim], temperature, ScalarType.Float32, _inWeight.device, rng))   // (1, D)
+            noise = x.data<float>().ToArray();
+        _steps.Sample(condition, TimeArray(steps), noise, steps);
+        noise.CopyTo(latent);
+    }
+
     private static float[] FloatArray(Tensor t) => t.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
 
     /// <summary>x·(1 + scale) + shift, in AdaLnResBlock.Modulate's order of operations.</summary>
     private Tensor Modulate(Tensor x, Tensor shift, Tensor scale) => x * (scale + _one) + shift;
+
+    // TimeTable(K) as float32 (K, W) for the kernels.
+    private float[] TimeArray(int steps) => _timeArrays.GetOrAdd(steps, k =>
+    {
+        using var noGrad = torch.no_grad();
+        return FloatArray(TimeTable(k));
+    });
 
     // time_embed(k / K) for k = 0 … K − 1, as the Euler solver's times (t0 = 0, t1 = 1).
     private Tensor TimeTable(int steps) => _timeTables.GetOrAdd(steps, k =>

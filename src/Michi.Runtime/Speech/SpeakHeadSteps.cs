@@ -1,14 +1,13 @@
-// The sequential part of SpeakHeadSampler (what runs once per Euler step: input projection,
-// every block's LayerNorm → modulate → MLP → gated residual, the final layer, the Euler update)
-// in plain C# over the matrix-vector kernels, for CPU weights in float32 or bfloat16: the
-// products are multi-threaded on the ComputePool and read bfloat16 weights at half the bytes,
-// and a step makes no LibTorch calls (≈ 15 per block otherwise). The modulations come in
-// precomputed (SpeakHeadSampler computes them for all steps in one LibTorch product).
-// Activations are float32 throughout. Math as Flow/AdaLnResBlock and Flow/AdaLnFinalLayer:
-//   h = in·x + b;  per block: u = LN(h)·(1 + scale) + shift;  h += gate ⊙ fc2(silu(fc1(u)));
+// SpeakHeadSampler's math in plain C# over the matrix-vector kernels, for CPU weights in float32
+// or bfloat16: the products are multi-threaded on the ComputePool and read bfloat16 weights at
+// half the bytes, and a frame makes no LibTorch calls (≈ 15 per block per step otherwise; and
+// LibTorch's bfloat16 (K, W) × (W, 3W) product ran at ≈ 7 GB/s on one thread and 4× slower on
+// two). Activations are float32 throughout. Math as Flow/SpeakHead, AdaLnResBlock, AdaLnFinalLayer:
+//   y_k = time_embed(k/K) + cond·c + b;  modulations_k = mod·silu(y_k) + b   (all K in one pass: MatVecBatch)
+//   per step: h = in·x + b;  per block: u = LN(h)·(1 + scale) + shift;  h += gate ⊙ fc2(silu(fc1(u)));
 //   v = out·(LN₀(h)·(1 + scale) + shift) + b;  x += Δτ·v        (LN eps 1e-6; LN₀ has no affine)
 //
-// Shapes: K steps, W width, D latent dim.
+// Shapes: K steps, C condition, W width, D latent dim.
 using Michi.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,10 +18,13 @@ internal sealed class SpeakHeadSteps
 {
     private const float LayerNormEps = 1e-6f;
 
-    private sealed record Block(WeightMatrix Fc1, float[] Fc1Bias, WeightMatrix Fc2, float[] Fc2Bias, float[] NormWeight, float[] NormBias);
+    private sealed record Block(WeightMatrix Fc1, float[] Fc1Bias, WeightMatrix Fc2, float[] Fc2Bias, float[] NormWeight, float[] NormBias,
+                                WeightMatrix Mod, float[] ModBias);
 
-    private readonly WeightMatrix _in, _out;
-    private readonly float[] _inBias, _outBias;
+    private readonly WeightMatrix _in, _out, _cond, _finalMod;
+    private readonly float[] _inBias, _outBias, _condBias, _finalModBias;
+    private float[][] _modulations = [];    // per block (K, 3W), K of the last call
+    private float[] _finalModulation = [], _activated = [];   // (K, 2W), (K, W)
     private readonly Block[] _blocks;
     private readonly Tensor[] _keepAlive;
     private readonly ComputePool? _pool;
@@ -44,16 +46,57 @@ internal sealed class SpeakHeadSteps
         _in = WeightMatrix.Of(p["input_proj.weight"]);
         _out = WeightMatrix.Of(p["final_layer.linear.weight"]);
         (_inBias, _outBias) = (Floats(p["input_proj.bias"]), Floats(p["final_layer.linear.bias"]));
+        _cond = WeightMatrix.Of(p["cond_embed.weight"]);
+        _condBias = Floats(p["cond_embed.bias"]);
+        _finalMod = WeightMatrix.Of(p["final_layer.adaLN_modulation.1.weight"]);
+        _finalModBias = Floats(p["final_layer.adaLN_modulation.1.bias"]);
         _blocks = Enumerable.Range(0, depth).Select(i =>
         {
             string b = $"res_blocks.{i}.";
             return new Block(WeightMatrix.Of(p[b + "mlp.0.weight"]), Floats(p[b + "mlp.0.bias"]), WeightMatrix.Of(p[b + "mlp.2.weight"]),
-                Floats(p[b + "mlp.2.bias"]), Floats(p[b + "in_ln.weight"]), Floats(p[b + "in_ln.bias"]));
+                Floats(p[b + "mlp.2.bias"]), Floats(p[b + "in_ln.weight"]), Floats(p[b + "in_ln.bias"]),
+                WeightMatrix.Of(p[b + "adaLN_modulation.1.weight"]), Floats(p[b + "adaLN_modulation.1.bias"]));
         }).ToArray();
         _keepAlive = [.. p.Values];
         _width = _in.Rows;
         _latent = _in.Columns;
         (_h, _u, _t1, _t2, _v) = (new float[_width], new float[_width], new float[_width], new float[_width], new float[_latent]);
+    }
+
+    /// <summary>The whole frame: modulations of every step from the condition (C) and
+    /// <paramref name="timeTable"/> = time_embed(k/K) (K, W), then <see cref="Integrate"/> on x (D).</summary>
+    public void Sample(ReadOnlySpan<float> condition, float[] timeTable, float[] x, int steps)
+    {
+        int w = _width;
+        if (condition.Length != _cond.Columns) throw new ArgumentException($"condition must have {_cond.Columns} elements", nameof(condition));
+        if (timeTable.Length != steps * w) throw new ArgumentException($"time table must be ({steps}, {w})", nameof(timeTable));
+        lock (_gate)
+        {
+            if (_activated.Length != steps * w)
+            {
+                _activated = new float[steps * w];
+                _modulations = _blocks.Select(_ => new float[steps * 3 * w]).ToArray();
+                _finalModulation = new float[steps * 2 * w];
+            }
+            MatVec.Multiply(_cond, condition, _t1, _pool);                              // cond·c (W)
+            for (int k = 0; k < steps; k++)
+                for (int j = 0; j < w; j++)
+                {
+                    float a = timeTable[k * w + j] + (_t1[j] + _condBias[j]);
+                    _activated[k * w + j] = a / (1f + MathF.Exp(-a));                      // silu(y_k)
+                }
+            for (int i = 0; i < _blocks.Length; i++) Modulations(_blocks[i].Mod, _blocks[i].ModBias, steps, _modulations[i]);
+            Modulations(_finalMod, _finalModBias, steps, _finalModulation);
+            Integrate(x, steps, _modulations, _finalModulation);
+        }
+    }
+
+    // (K, n) = silu(y)·Wᵀ + b for all K steps in one pass over W.
+    private void Modulations(in WeightMatrix weight, float[] bias, int steps, float[] result)
+    {
+        MatVecBatch.Multiply(weight, _activated, steps, result, _pool);
+        int n = bias.Length;
+        for (int k = 0; k < steps; k++) Add(result.AsSpan(k * n, n), bias);
     }
 
     /// <summary>Integrates x (D) in place over <paramref name="steps"/> Euler steps. blockModulations[i]

@@ -12,6 +12,15 @@
 // a silent user (PAD, the encoder's latent of silence) throughout.
 // Each frame's work runs on the thread pool (a caller's thread never blocks on a forward pass);
 // cancellation is checked between frames.
+// Pipelined: the vocoder is on the output side only (latent(t) → audio(t), and latent(t) →
+// backbone input(t + 1)), so the vocoder step of frame t runs concurrently with frames t + 1's
+// backbone, text head and speak head, on another core. The frames' order of operations on the
+// session's state is unchanged (the vocoder's state and the LM's state are disjoint), so the
+// output is the same as run one after the other (tested). The next frame is started only once
+// this frame's decision says there is one; if the caller stops early, the frame in flight is
+// waited for (and dropped) before the session is released.
+// FrameTiming.TotalMs is the wall time from the previous chunk being ready to this one (frame 0:
+// from its start): with the overlap that, not the sum of the parts, is the rate audio comes at.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Michi.Model.Text;
@@ -104,22 +113,49 @@ public sealed class SpeechGenerator(ISpeechModel model, TextTokenizer? tokenizer
 
         var reason = SpeechStopReason.MaxLength;
         int frame = 0;
-        for (; frame < plan.Frames && !policy.IsDone; frame++)
+        Task<FrameLoop.Result>? next = plan.Frames > 0 && !policy.IsDone ? Task.Run(() => loop.Next(step: false), ct) : null;
+        long previousReady = Stopwatch.GetTimestamp();
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var result = await Task.Run(() => loop.Next(step: frame > 0), ct).ConfigureAwait(false);
-            double seconds = frame * frameSeconds;
-            var decision = result.Decision;
-            if (decision.Token < info.PadId)   // a text token (PAD and the other added tokens are not)
+            while (next is not null)
             {
-                string piece = decoder?.Push(decision.Token) ?? "";
-                bool startsWord = firstToken || (piece.Length > 0 && char.IsWhiteSpace(piece[0]));
-                firstToken = false;
-                yield return new SpeechTextToken(frame, seconds, decision.Token, piece, startsWord, decision.Forced, (frame + lead) * frameSeconds);
+                var result = await next.ConfigureAwait(false);
+                next = null;
+                var decision = result.Decision;
+                bool done = policy.IsDone;   // read before the next frame's decision can change it
+                if (decision.EndOfTurn) reason = SpeechStopReason.EndOfTurn;
+                else if (done) reason = SpeechStopReason.Completed;
+                var latent = result.Latent;
+                var vocoded = Task.Run(() => loop.Vocode(latent), ct);
+                if (frame + 1 < plan.Frames && !done)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    next = Task.Run(() => loop.Next(step: true), ct);   // overlaps the vocoder
+                }
+                var (samples, vocoderMs) = await vocoded.ConfigureAwait(false);
+                long ready = Stopwatch.GetTimestamp();
+                var timing = result.Timing with { VocoderMs = vocoderMs, TotalMs = FrameLoop.Ms(frame == 0 ? result.Started : previousReady, ready) };
+                previousReady = ready;
+
+                double seconds = frame * frameSeconds;
+                if (decision.Token < info.PadId)   // a text token (PAD and the other added tokens are not)
+                {
+                    string piece = decoder?.Push(decision.Token) ?? "";
+                    bool startsWord = firstToken || (piece.Length > 0 && char.IsWhiteSpace(piece[0]));
+                    firstToken = false;
+                    yield return new SpeechTextToken(frame, seconds, decision.Token, piece, startsWord, decision.Forced, (frame + lead) * frameSeconds);
+                }
+                yield return new SpeechAudioChunk(frame, seconds, samples, latent, timing);
+                frame++;
+                ct.ThrowIfCancellationRequested();
             }
-            yield return new SpeechAudioChunk(frame, seconds, result.Samples, result.Latent, result.Timing);
-            if (decision.EndOfTurn) reason = SpeechStopReason.EndOfTurn;
-            else if (policy.IsDone) reason = SpeechStopReason.Completed;
+        }
+        finally
+        {
+            // A frame still running when the caller stops uses the session: let it finish first.
+            if (next is not null)
+                try { await next.ConfigureAwait(false); }
+                catch (Exception) { /* its result is dropped anyway */ }
         }
         yield return new SpeechEnd(frame, frame * frameSeconds, reason, policy.TokensLeft, plan.Seed);
     }
@@ -159,7 +195,8 @@ public sealed class SpeechGenerator(ISpeechModel model, TextTokenizer? tokenizer
         private int _previousToken;
         private float[] _previousLatent = [];
 
-        public readonly record struct Result(TextDecision Decision, float[] Samples, float[] Latent, FrameTiming Timing);
+        /// <summary>A frame up to its latent; Timing's vocoder and total are filled in by the caller.</summary>
+        public readonly record struct Result(TextDecision Decision, float[] Latent, FrameTiming Timing, long Started);
 
         public Result Next(bool step)
         {
@@ -178,16 +215,20 @@ public sealed class SpeechGenerator(ISpeechModel model, TextTokenizer? tokenizer
             session.SampleLatent(_steps, _temperature, latent);
             long speak = Stopwatch.GetTimestamp();
 
-            var samples = new float[info.FrameLength];
-            session.Vocode(latent, samples);
-            long end = Stopwatch.GetTimestamp();
-
             _previousToken = decision.Token;
             _previousLatent = latent;
-            var timing = new FrameTiming(Ms(start, backbone), Ms(backbone, text), Ms(text, speak), Ms(speak, end), Ms(start, end));
-            return new Result(decision, samples, latent, timing);
+            return new Result(decision, latent, new FrameTiming(Ms(start, backbone), Ms(backbone, text), Ms(text, speak), 0, Ms(start, speak)), start);
         }
 
-        private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+        /// <summary>The vocoder step for a latent (in frame order: it continues the vocoder's state), and its wall time.</summary>
+        public (float[] Samples, double Ms) Vocode(float[] latent)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var samples = new float[info.FrameLength];
+            session.Vocode(latent, samples);
+            return (samples, Ms(start, Stopwatch.GetTimestamp()));
+        }
+
+        public static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
     }
 }

@@ -34,6 +34,12 @@ public sealed record SpeechModelOptions
     /// setting is per OS thread, so "whatever the thread has" would differ from thread to thread:
     /// see SpeechModel.UseTorchThreads.)</summary>
     public int? TorchThreads { get; init; }
+
+    /// <summary>LibTorch intra-op threads for the vocoder; null = 1. SpeechGenerator runs a frame's
+    /// vocoder step alongside the next frame's backbone pass, which has the other cores; and the
+    /// vocoder's batch-1 ops scale badly (paper codec, bf16 run: 23 ms with 1 thread, 51 ms with 2
+    /// on the 2-core machine). One fixed count also keeps the audio independent of --threads.</summary>
+    public int? VocoderThreads { get; init; }
 }
 
 public sealed class SpeechModel : ISpeechModel, IDisposable
@@ -72,6 +78,8 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
             c.FlowSteps, c.FlowTemperature);
         TorchThreads = options.TorchThreads ?? Environment.ProcessorCount;
         if (TorchThreads < 1) throw new ArgumentOutOfRangeException(nameof(options), "TorchThreads must be ≥ 1");
+        VocoderThreads = options.VocoderThreads ?? 1;
+        if (VocoderThreads < 1) throw new ArgumentOutOfRangeException(nameof(options), "VocoderThreads must be ≥ 1");
         lm.eval();
         codec.eval();
         if (options.FastDecode && lm.Device.type == DeviceType.CPU && lm.DType is ScalarType.Float32 or ScalarType.BFloat16)
@@ -123,6 +131,15 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
 
     /// <summary>LibTorch intra-op threads used for this model's work.</summary>
     public int TorchThreads { get; }
+
+    /// <summary>LibTorch intra-op threads of the vocoder steps.</summary>
+    public int VocoderThreads { get; }
+
+    /// <summary>UseTorchThreads for the vocoder's count.</summary>
+    internal void UseVocoderThreads()
+    {
+        if (torch.get_num_threads() != VocoderThreads) torch.set_num_threads(VocoderThreads);
+    }
 
     /// <summary>Sets LibTorch's thread count on the calling thread. LibTorch (OpenMP) keeps that
     /// setting per OS thread, and generation hops between thread-pool threads: without this, frames

@@ -120,6 +120,11 @@ public sealed class SpeechModelSession : ISpeechModelSession
         _model.UseTorchThreads();
         if (latent.Length != _model.Info.LatentDim) throw new ArgumentException($"latent must have {_model.Info.LatentDim} elements", nameof(latent));
         RequireHidden();
+        if (_model.SpeakSampler is { UsesKernels: true } kernels)   // float32 h straight into the kernels
+        {
+            kernels.Sample(_hidden, steps, temperature, _noise, latent);
+            return;
+        }
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var h = HiddenTensor();                                                        // (1, C)
@@ -129,7 +134,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void Vocode(ReadOnlySpan<float> latent, Span<float> samples)
     {
-        _model.UseTorchThreads();
+        _model.UseVocoderThreads();
         var info = _model.Info;
         if (latent.Length != info.LatentDim) throw new ArgumentException($"latent must have {info.LatentDim} elements", nameof(latent));
         if (samples.Length != info.FrameLength) throw new ArgumentException($"samples must have {info.FrameLength} elements", nameof(samples));
@@ -142,7 +147,7 @@ public sealed class SpeechModelSession : ISpeechModelSession
 
     public void WarmVocoder(IReadOnlyList<float[]> latents)
     {
-        _model.UseTorchThreads();
+        _model.UseVocoderThreads();
         ArgumentNullException.ThrowIfNull(latents);
         if (latents.Count == 0) return;
         using var noGrad = torch.no_grad();

@@ -26,6 +26,17 @@ internal sealed class ScriptedSpeechModel(Func<int, int> script, int maxPosition
     /// <summary>Sleeps this long in each frame's backbone step (cancellation tests).</summary>
     public TimeSpan StepDelay { get; init; }
 
+    /// <summary>Vocode(frame f) waits (up to 5 s) for frame f + 1's backbone step to start, and
+    /// records in OverlappedFrames whether it did (pipelining tests).</summary>
+    public bool VocodeWaitsForNextStep { get; init; }
+
+    public List<int> OverlappedFrames { get; } = [];
+
+    private int _stepsStarted, _stepsRunning;
+
+    /// <summary>StepFrame calls running now (a generator must not leave one behind).</summary>
+    public int StepsRunning => Volatile.Read(ref _stepsRunning);
+
     public float[] SilenceLatent { get; } = [-1, -1];
 
     public ISpeechModelSession OpenSession(int capacity, long seed) => new Session(this, capacity);
@@ -56,10 +67,13 @@ internal sealed class ScriptedSpeechModel(Func<int, int> script, int maxPosition
 
         public void StepFrame(FrameInput frame)
         {
+            Interlocked.Increment(ref model._stepsStarted);
+            Interlocked.Increment(ref model._stepsRunning);
             if (model.StepDelay > TimeSpan.Zero) Thread.Sleep(model.StepDelay);
-            model.SteppedFrames.Add(frame);
+            lock (model.SteppedFrames) model.SteppedFrames.Add(frame);
             Advance(1);
             _frame++;
+            Interlocked.Decrement(ref model._stepsRunning);
         }
 
         public void TextLogits(Span<float> logits)
@@ -70,7 +84,13 @@ internal sealed class ScriptedSpeechModel(Func<int, int> script, int maxPosition
 
         public void SampleLatent(int steps, double temperature, Span<float> latent) => latent.Fill(_frame);
 
-        public void Vocode(ReadOnlySpan<float> latent, Span<float> samples) => samples.Fill(latent[0] / 1000f);
+        public void Vocode(ReadOnlySpan<float> latent, Span<float> samples)
+        {
+            int frame = (int)latent[0];
+            if (model.VocodeWaitsForNextStep && SpinWait.SpinUntil(() => Volatile.Read(ref model._stepsStarted) > frame, TimeSpan.FromSeconds(5)))
+                lock (model.OverlappedFrames) model.OverlappedFrames.Add(frame);
+            samples.Fill(latent[0] / 1000f);
+        }
 
         public void WarmVocoder(IReadOnlyList<float[]> latents) { }
 
