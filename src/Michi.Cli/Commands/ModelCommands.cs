@@ -1,5 +1,4 @@
-// `michi model info DIR`: what a model directory holds, read from headers only (no weights are
-// loaded), so it answers in a moment even for large checkpoints. `michi model export`: a copy of
+// `michi model`: `info` (ModelInfoCommand.cs) and `export`, a copy of
 // a model directory with its weights stored as float16/bfloat16 (how the demo model is shipped).
 using System.CommandLine;
 using Michi.Cli.Infrastructure;
@@ -13,28 +12,9 @@ public static class ModelCommands
     public static Command Create()
     {
         var model = new Command("model", "Inspect model directories.");
-        model.Subcommands.Add(CreateInfo());
+        model.Subcommands.Add(ModelInfoCommand.Create());
         model.Subcommands.Add(CreateExport());
         return model;
-    }
-
-    static Command CreateInfo()
-    {
-        var dir = new Argument<string>("DIR") { Description = "Model directory (Hugging Face layout)." };
-        var json = CommonOptions.Json();
-        var command = new Command("info", "Print architecture, parameter count, dtypes and tokenizer summary.") { dir, json };
-        command.SetAction(parse =>
-        {
-            string path = parse.GetValue(dir)!;
-            if (!Directory.Exists(path))
-                throw new InvalidInputException(File.Exists(path) ? $"{path}: is a file, expected a model directory" : $"{path}: no such directory");
-            ModelSummary summary = HfModelDirectory.Inspect(path);
-            var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) JsonOutput.Write(output, summary);
-            else foreach (var line in summary.Lines()) output.WriteLine(line);
-            return CliRunner.ExitOk;
-        });
-        return command;
     }
 
     static Command CreateExport()
