@@ -4,6 +4,8 @@
 // (--model, default models/demo) or a preset with random weights (--preset tiny|paper; the
 // codec preset follows unless --codec says otherwise). One thread by default (--threads): this
 // machine is shared, and one thread is the figure that does not depend on the neighbours.
+// Frames are pipelined (SpeechGenerator): the frame step is the interval between chunks, and the
+// vocoder's time overlaps the next frame's parts. --flow-steps overrides the model's Euler steps.
 // Random weights may make no audible audio: unless every run had an audible chunk, ttfa_ms is
 // the time to the first chunk of any level, and ttfa_basis ("first_chunk") and note say so.
 using System.CommandLine;
@@ -40,12 +42,14 @@ public static class BenchTtfaCommand
         var promptTokens = new Option<int>("--prompt-tokens") { Description = "Prompt length in tokens.", DefaultValueFactory = _ => 20 };
         promptTokens.InRange(1, 1000);
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights, prompt and sampling.", DefaultValueFactory = _ => 1 };
+        var flowSteps = new Option<int>("--flow-steps") { Description = "Euler steps of the speak head (0 = the model's flow_steps).", DefaultValueFactory = _ => 0 };
+        flowSteps.InRange(0, 1000);
         var libtorchStep = new Option<bool>("--libtorch-step") { Description = "Run frame backbone passes through LibTorch instead of the matrix-vector kernels (comparison)." };
         var moduleSpeakHead = new Option<bool>("--module-speak-head") { Description = "Sample latents with SpeakHead.Sample instead of the batched sampler (comparison)." };
         var json = CommonOptions.Json();
         var command = new Command("ttfa", "Time to first audio, frame step time and real-time factor of speech generation.")
         {
-            model, preset, codec, dtype, threads, runs, warmup, frames, promptTokens, seed, libtorchStep, moduleSpeakHead, json,
+            model, preset, codec, dtype, threads, runs, warmup, frames, promptTokens, seed, flowSteps, libtorchStep, moduleSpeakHead, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -80,12 +84,12 @@ public static class BenchTtfaCommand
                 var benchOptions = new SpeechLatencyOptions
                 {
                     Runs = parse.GetValue(runs), WarmupRuns = parse.GetValue(warmup), FramesPerRun = parse.GetValue(frames), Seed = seedValue,
-                    Speech = new SpeechOptions { ContinueSeconds = 3600 },
+                    Speech = new SpeechOptions { ContinueSeconds = 3600, FlowSteps = parse.GetValue(flowSteps) is > 0 and var k ? k : null },
                 };
                 var r = await SpeechLatencyBenchmark.RunAsync(new SpeechGenerator(speech, speech.Tokenizer), prompt, benchOptions, ct);
                 long parameters = speech.Lm.ParameterCount + speech.Codec.ParameterCount;
                 Write(parse.InvocationConfiguration.Output, parse.GetValue(json), r, source, parameters, dtypeName, threadCount,
-                    speech.UsesFastDecode, modelOptions.BatchedSpeakHead, initSeconds);
+                    speech.UsesFastDecode, modelOptions.BatchedSpeakHead, parse.GetValue(flowSteps) is > 0 and var steps ? steps : speech.Info.FlowSteps, initSeconds);
             }
             return CliRunner.ExitOk;
         });
@@ -105,7 +109,7 @@ public static class BenchTtfaCommand
     }
 
     private static void Write(TextWriter output, bool json, SpeechLatencyResult r, string source, long parameters, string dtype, int threads,
-        bool fast, bool batchedSpeakHead, double initSeconds)
+        bool fast, bool batchedSpeakHead, int flowSteps, double initSeconds)
     {
         bool audible = r.FirstAudibleMs is not null;
         double ttfa = r.FirstAudibleMs ?? r.FirstChunkMs;
@@ -117,7 +121,7 @@ public static class BenchTtfaCommand
         {
             JsonOutput.Write(output, new
             {
-                model = source, parameters, dtype, threads, fast_decode = fast, batched_speak_head = batchedSpeakHead, prompt_tokens = r.PromptTokens, runs = r.Runs,
+                model = source, parameters, dtype, threads, fast_decode = fast, batched_speak_head = batchedSpeakHead, flow_steps = flowSteps, prompt_tokens = r.PromptTokens, runs = r.Runs,
                 frames_per_run = r.FramesPerRun, init_s = Math.Round(initSeconds, 2),
                 ttfa_ms = Math.Round(ttfa, 2), ttfa_basis = basis,
                 first_audible_ms = r.FirstAudibleMs is { } a ? Math.Round(a, 2) : (double?)null, audible_runs = r.AudibleRuns,
@@ -129,7 +133,7 @@ public static class BenchTtfaCommand
             return;
         }
         output.WriteLine($"model:       {source}, {parameters / 1e6:F1}M parameters, {dtype}, built/loaded in {initSeconds:F1} s");
-        output.WriteLine($"threads:     {threads} (LibTorch and kernels){(fast ? ", kernel frame step" : ", LibTorch frame step")}{(batchedSpeakHead ? ", batched speak head" : ", module speak head")}");
+        output.WriteLine($"threads:     {threads} (LibTorch and kernels){(fast ? ", kernel frame step" : ", LibTorch frame step")}{(batchedSpeakHead ? ", batched speak head" : ", module speak head")}, {flowSteps} Euler steps");
         output.WriteLine($"runs:        {r.Runs} timed, {r.FramesPerRun} frames each, {r.PromptTokens}-token prompt");
         output.WriteLine(audible
             ? $"TTFA:        {ttfa:F1} ms to the first audible chunk (> {r.AudibleDbfs} dBFS; first chunk {r.FirstChunkMs:F1} ms)"

@@ -8,6 +8,11 @@
 // The claim counter packs (generation, chunk count, next chunk) in one 64-bit word, so a worker
 // that read a finished loop's state can never claim a chunk of the next loop by mistake.
 // Idle workers spin for a while (the next product comes a few µs later), then sleep on an event.
+// Reserve(n) lends n threads' cores to other work for a while (the speech generator's vocoder
+// step, which overlaps the next frame's products): until the reservation is disposed, only
+// Threads − n threads (at least the caller) run chunks, and the others sleep instead of competing
+// for the lent core. A worker preempted in the middle of a chunk would otherwise hold up the
+// whole loop until the scheduler runs it again (milliseconds, against ≈ 100 µs chunks).
 // Loops are not nested: a loop started from inside a chunk, or while another thread's loop
 // runs, executes on the calling thread alone.
 using System.Diagnostics;
@@ -36,6 +41,7 @@ public sealed class ComputePool : IDisposable
     long _state;                 // generation << 44 | count << 22 | next
     long _generation;
     int _done;
+    int _reserved;               // threads lent out (Reserve)
     IChunkedWork? _work;
     Exception? _failure;
     volatile bool _disposed;
@@ -63,6 +69,31 @@ public sealed class ComputePool : IDisposable
     /// <summary>Threads that run chunks, the calling thread included.</summary>
     public int Threads { get; }
 
+    /// <summary>Threads that run chunks now: Threads less those lent out by Reserve, at least 1.</summary>
+    public int ActiveThreads => Math.Max(1, Threads - Volatile.Read(ref _reserved));
+
+    /// <summary>Lends <paramref name="threads"/> threads' cores to other work until the result is
+    /// disposed (reservations add up; the caller of For always runs chunks).</summary>
+    public IDisposable Reserve(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        Interlocked.Add(ref _reserved, threads);
+        return new Reservation(this, threads);
+    }
+
+    sealed class Reservation(ComputePool pool, int threads) : IDisposable
+    {
+        int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) Interlocked.Add(ref pool._reserved, -threads);
+        }
+    }
+
+    /// <summary>Worker <paramref name="index"/> runs chunks only while the reservations leave it a core.</summary>
+    bool Participates(int index) => index < ActiveThreads - 1;
+
     /// <summary>Runs work.Run(i) for i in [0, chunks) and returns when all have finished. An
     /// exception from a chunk is rethrown here (the other chunks still run).</summary>
     public void For(int chunks, IChunkedWork work)
@@ -72,7 +103,7 @@ public sealed class ComputePool : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(chunks, MaxChunks);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (chunks == 0) return;
-        if (chunks == 1 || _workers.Length == 0 || t_insideChunk || !_gate.TryEnter())
+        if (chunks == 1 || _workers.Length == 0 || ActiveThreads == 1 || t_insideChunk || !_gate.TryEnter())
         {
             for (int i = 0; i < chunks; i++) work.Run(i);
             return;
@@ -85,7 +116,7 @@ public sealed class ComputePool : IDisposable
             _generation++;
             Interlocked.Exchange(ref _state, (_generation << (CountBits + NextBits)) | ((long)chunks << NextBits));
             for (int i = 0; i < _workers.Length; i++)
-                if (Volatile.Read(ref _sleeping[i]) != 0) _wake[i].Set();
+                if (Participates(i) && Volatile.Read(ref _sleeping[i]) != 0) _wake[i].Set();
 
             while (TryRunOne()) { }
             var spin = new SpinWait();
@@ -127,7 +158,7 @@ public sealed class ComputePool : IDisposable
         long idleSince = Stopwatch.GetTimestamp();
         while (!_disposed)
         {
-            if (TryRunOne())
+            if (Participates(index) && TryRunOne())
             {
                 idleSince = Stopwatch.GetTimestamp();
                 continue;
@@ -141,7 +172,7 @@ public sealed class ComputePool : IDisposable
             // For publishes the state (full fence) before reading the flag: one of them sees the other.
             _wake[index].Reset();
             Interlocked.Exchange(ref _sleeping[index], 1);
-            if (!HasWork() && !_disposed) _wake[index].Wait();
+            if (!(Participates(index) && HasWork()) && !_disposed) _wake[index].Wait();
             Interlocked.Exchange(ref _sleeping[index], 0);
             idleSince = Stopwatch.GetTimestamp();
         }

@@ -14,7 +14,8 @@
 // cancellation is checked between frames.
 // Pipelined: the vocoder is on the output side only (latent(t) → audio(t), and latent(t) →
 // backbone input(t + 1)), so the vocoder step of frame t runs concurrently with frames t + 1's
-// backbone, text head and speak head, on another core. The frames' order of operations on the
+// backbone, text head and speak head, on another core (from frame 1 on: frame 0's vocoder step
+// runs alone, so the first chunk, which sets the time to first audio, is not slowed). The frames' order of operations on the
 // session's state is unchanged (the vocoder's state and the LM's state are disjoint), so the
 // output is the same as run one after the other (tested). The next frame is started only once
 // this frame's decision says there is one; if the caller stops early, the frame in flight is
@@ -127,12 +128,11 @@ public sealed class SpeechGenerator(ISpeechModel model, TextTokenizer? tokenizer
                 else if (done) reason = SpeechStopReason.Completed;
                 var latent = result.Latent;
                 var vocoded = Task.Run(() => loop.Vocode(latent), ct);
-                if (frame + 1 < plan.Frames && !done)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    next = Task.Run(() => loop.Next(step: true), ct);   // overlaps the vocoder
-                }
+                bool more = frame + 1 < plan.Frames && !done;
+                ct.ThrowIfCancellationRequested();
+                if (more && frame > 0) next = Task.Run(() => loop.Next(step: true), ct);   // overlaps the vocoder
                 var (samples, vocoderMs) = await vocoded.ConfigureAwait(false);
+                if (more && frame == 0) next = Task.Run(() => loop.Next(step: true), ct);  // the first chunk goes out unhurried (time to first audio)
                 long ready = Stopwatch.GetTimestamp();
                 var timing = result.Timing with { VocoderMs = vocoderMs, TotalMs = FrameLoop.Ms(frame == 0 ? result.Started : previousReady, ready) };
                 previousReady = ready;

@@ -79,6 +79,7 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
         TorchThreads = options.TorchThreads ?? Environment.ProcessorCount;
         if (TorchThreads < 1) throw new ArgumentOutOfRangeException(nameof(options), "TorchThreads must be ≥ 1");
         VocoderThreads = options.VocoderThreads ?? 1;
+        Pool = options.Pool ?? ComputePool.Shared;
         if (VocoderThreads < 1) throw new ArgumentOutOfRangeException(nameof(options), "VocoderThreads must be ≥ 1");
         lm.eval();
         codec.eval();
@@ -131,6 +132,9 @@ public sealed class SpeechModel : ISpeechModel, IDisposable
 
     /// <summary>LibTorch intra-op threads used for this model's work.</summary>
     public int TorchThreads { get; }
+
+    /// <summary>The kernels' threads.</summary>
+    internal ComputePool Pool { get; }
 
     /// <summary>LibTorch intra-op threads of the vocoder steps.</summary>
     public int VocoderThreads { get; }

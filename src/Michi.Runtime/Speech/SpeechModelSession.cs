@@ -138,6 +138,9 @@ public sealed class SpeechModelSession : ISpeechModelSession
         var info = _model.Info;
         if (latent.Length != info.LatentDim) throw new ArgumentException($"latent must have {info.LatentDim} elements", nameof(latent));
         if (samples.Length != info.FrameLength) throw new ArgumentException($"samples must have {info.FrameLength} elements", nameof(samples));
+        // The vocoder's cores are lent by the kernels' pool while it runs: the generator overlaps
+        // this step with the next frame's products (ComputePool.Reserve says why).
+        using var lent = _model.Decode is not null ? _model.Pool.Reserve(_model.VocoderThreads) : null;
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var z = torch.tensor(latent.ToArray(), [1, 1, latent.Length]).to(_lm.Device);   // (1, 1, D)

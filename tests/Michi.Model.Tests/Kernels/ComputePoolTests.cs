@@ -59,6 +59,24 @@ public class ComputePoolTests
         Assert.All(inner.Runs, n => Assert.Equal(1, n));
     }
 
+    [Fact]
+    public void ReservedThreadsRunNoChunksUntilReleased()
+    {
+        using var pool = new ComputePool(2);
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        var work = new ActionWork(_ => { threads[Environment.CurrentManagedThreadId] = true; Thread.SpinWait(20_000); });
+        using (pool.Reserve(1))
+        {
+            Assert.Equal(1, pool.ActiveThreads);
+            for (int i = 0; i < 20; i++) pool.For(8, work);
+            Assert.Equal([Environment.CurrentManagedThreadId], threads.Keys);   // the caller alone
+        }
+        Assert.Equal(2, pool.ActiveThreads);
+        for (int i = 0; i < 200 && threads.Count < 2; i++) pool.For(8, work);
+        Assert.Equal(2, threads.Count);                                          // the worker is back
+        using (pool.Reserve(5)) Assert.Equal(1, pool.ActiveThreads);             // never below the caller
+    }
+
     sealed class ActionWork(Action<int> action) : IChunkedWork
     {
         public void Run(int chunk) => action(chunk);

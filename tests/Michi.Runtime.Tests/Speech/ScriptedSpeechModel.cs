@@ -26,7 +26,7 @@ internal sealed class ScriptedSpeechModel(Func<int, int> script, int maxPosition
     /// <summary>Sleeps this long in each frame's backbone step (cancellation tests).</summary>
     public TimeSpan StepDelay { get; init; }
 
-    /// <summary>Vocode(frame f) waits (up to 5 s) for frame f + 1's backbone step to start, and
+    /// <summary>Vocode(frame f ≥ 1) waits (up to 5 s) for frame f + 1's backbone step to start, and
     /// records in OverlappedFrames whether it did (pipelining tests).</summary>
     public bool VocodeWaitsForNextStep { get; init; }
 
@@ -87,7 +87,7 @@ internal sealed class ScriptedSpeechModel(Func<int, int> script, int maxPosition
         public void Vocode(ReadOnlySpan<float> latent, Span<float> samples)
         {
             int frame = (int)latent[0];
-            if (model.VocodeWaitsForNextStep && SpinWait.SpinUntil(() => Volatile.Read(ref model._stepsStarted) > frame, TimeSpan.FromSeconds(5)))
+            if (model.VocodeWaitsForNextStep && frame > 0 && SpinWait.SpinUntil(() => Volatile.Read(ref model._stepsStarted) > frame, TimeSpan.FromSeconds(5)))
                 lock (model.OverlappedFrames) model.OverlappedFrames.Add(frame);
             samples.Fill(latent[0] / 1000f);
         }

@@ -1,4 +1,4 @@
-// SpeechGenerator's pipeline: frame t's vocoder step runs while frame t + 1's backbone pass does
+// SpeechGenerator's pipeline: frame t's vocoder step (t ≥ 1) runs while frame t + 1's backbone pass does
 // (a scripted model that can only finish vocoding once the next step has started), a caller who
 // stops early never leaves a frame running on the session, and the same seed gives the same
 // speech with one and two threads (a real tiny model; streaming == offline is
@@ -27,7 +27,7 @@ public sealed class SpeechPipelineTests
         Assert.Equal(6, chunks.Count);                                        // PAD, 3, PAD, 4, PAD, 5
         Assert.Equal(Enumerable.Range(0, 6), chunks.Select(c => c.Frame));
         Assert.All(chunks, c => Assert.Equal(c.Frame / 1000f, c.Samples[0]));   // each chunk from its own frame
-        Assert.Equal(Enumerable.Range(0, 5), model.OverlappedFrames.Order());  // every frame but the last had its successor running
+        Assert.Equal(Enumerable.Range(1, 4), model.OverlappedFrames.Order());  // every frame but the first and last had its successor running
         Assert.Equal(SpeechStopReason.Completed, events.OfType<SpeechEnd>().Single().Reason);
         Assert.Equal(5, model.SteppedFrames.Count);                          // no frame beyond the end was started
     }
