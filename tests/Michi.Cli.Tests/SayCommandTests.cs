@@ -117,8 +117,10 @@ public class SayCommandTests(TinySpeechDirectory tiny) : IClassFixture<TinySpeec
         Assert.Equal(1, json["threads"]!.GetValue<int>());
         Assert.Equal(20, json["prompt_tokens"]!.GetValue<int>());
         Assert.Contains(json["ttfa_basis"]!.GetValue<string>(), new[] { "first_audible_chunk", "first_chunk" });
-        var fromDirectory = Json(await CliHarness.RunAsync("bench", "ttfa", "--model", tiny.Model, "--runs", "1", "--warmup", "0", "--frames", "2", "--json"));
+        var fromDirectory = Json(await CliHarness.RunAsync("bench", "ttfa", "--model", tiny.Model, "--runs", "1", "--warmup", "0", "--frames", "2", "--flow-steps", "2", "--json"));
         Assert.True(fromDirectory["step_ms"]!.GetValue<double>() > 0);
+        Assert.Equal(2, fromDirectory["flow_steps"]!.GetValue<int>());
+        Assert.Equal(json["flow_steps"]!.GetValue<int>(), SpeechLmConfig.Tiny.FlowSteps);   // the model's default without the option
     }
 
     [Fact]

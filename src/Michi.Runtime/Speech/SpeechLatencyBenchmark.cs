@@ -5,7 +5,9 @@
 //   first chunk    the first chunk at all (≈ prefill + one frame), reported too because with
 //                  random weights the vocoder's output may never be audible;
 //   step           per generated frame after the first (which the prefill pass predicts): backbone
-//                  pass, text head (+ sampling), speak head (Euler steps), vocoder, and total;
+//                  pass, text head (+ sampling), speak head (Euler steps), vocoder, and total =
+//                  the interval between consecutive chunks (the generator overlaps a frame's
+//                  vocoder step with the next frame's other parts, so the parts add up to more);
 //   RTF            step total / frame length (< 1: faster than real time);
 //   CPU per frame  process CPU time over the timed runs / frames they generated (prefill
 //                  included): what a busy machine inflates far less than wall-clock times.
