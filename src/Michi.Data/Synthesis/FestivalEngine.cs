@@ -2,7 +2,10 @@
 // us1/us2/us3/en1 also need mbrola), driven by a generated Scheme script per utterance sent to a
 // pooled long-lived `festival --pipe` process (FestivalProcess). Word times are exact: the script walks the utterance's Token relation
 // and prints, per spoken token, its first word's word_start and last word's word_end (segment
-// times), which TextWords matches to the input words by name.
+// times), which TextWords matches to the input words by name. Those times are checked against the
+// audio: us3_mbrola sometimes stops mid-utterance (seen: 0.61 s of audio for 3.55 s of words, 3
+// of 2,193 utterances), and such an utterance is an error (reported and skipped by data synth),
+// not a record with impossible word times.
 // Rate: Duration_Stretch = 1 / rate (diphone, mbrola voices) or the HTS engine's -r speed.
 // Pitch: target_f0_mean/std of int_lr_params scaled (diphone, mbrola) or HTS -fm semitones.
 using System.Collections.Concurrent;
@@ -42,7 +45,12 @@ public sealed class FestivalEngine : ITtsEngine
                 throw new InvalidOperationException($"festival failed for voice {voice}: {process.LastErrors}");
             }
             var (samples, sampleRate) = WavFile.ReadMono(wav);
-            return SynthOutput.Finish(text, samples, sampleRate, ParseTokens(stdout), WordTimingSource.UtteranceStructure);
+            var tokens = ParseTokens(stdout);
+            double duration = (double)samples.Length / sampleRate;
+            if (tokens.Count > 0 && tokens.Max(t => double.IsNaN(t.End) ? t.Start : t.End) > duration + 0.05)
+                throw new InvalidOperationException(
+                    $"festival voice {voice} stopped early: {duration:F2} s of audio for {tokens.Max(t => double.IsNaN(t.End) ? t.Start : t.End):F2} s of words");
+            return SynthOutput.Finish(text, samples, sampleRate, tokens, WordTimingSource.UtteranceStructure);
         }
         finally
         {

@@ -24,6 +24,21 @@ static class SynthOutput
         return new SynthResult(out24k, words, source);
     }
 
+    /// <summary>Whether word times are usable: every end at or after its start, starts in order,
+    /// everything inside the audio (a small tolerance for rounding).</summary>
+    public static bool Consistent(IReadOnlyList<WordTiming> words, double duration)
+    {
+        const double Tolerance = 1e-3;
+        double previousStart = 0;
+        foreach (var w in words)
+        {
+            if (!double.IsFinite(w.Start) || !double.IsFinite(w.End)) return false;
+            if (w.End < w.Start - Tolerance || w.Start < previousStart - Tolerance || w.End > duration + Tolerance) return false;
+            previousStart = w.Start;
+        }
+        return true;
+    }
+
     /// <summary>Timings by forced alignment; when that fails, <paramref name="fallback"/>'s (the
     /// engine's own coarse ones) or else the energy estimate.</summary>
     public static async Task<SynthResult> AlignAsync(string text, float[] samples, int sampleRate, PocketsphinxAligner aligner,
