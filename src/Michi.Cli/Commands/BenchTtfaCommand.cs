@@ -4,8 +4,9 @@
 // (--model, default models/demo) or a preset with random weights (--preset tiny|paper; the
 // codec preset follows unless --codec says otherwise). One thread by default (--threads): this
 // machine is shared, and one thread is the figure that does not depend on the neighbours.
-// Frames are pipelined (SpeechGenerator): the frame step is the interval between chunks, and the
-// vocoder's time overlaps the next frame's parts. --flow-steps overrides the model's Euler steps.
+// With --threads ≥ 2 frames are pipelined (SpeechGenerator: the vocoder step overlaps the next
+// frame's parts; the frame step is the interval between chunks); --threads 1 runs frame after
+// frame on one core, so that figure still does not depend on a second core being free. --flow-steps overrides the model's Euler steps.
 // Random weights may make no audible audio: unless every run had an audible chunk, ttfa_ms is
 // the time to the first chunk of any level, and ttfa_basis ("first_chunk") and note say so.
 using System.CommandLine;
@@ -84,7 +85,7 @@ public static class BenchTtfaCommand
                 var benchOptions = new SpeechLatencyOptions
                 {
                     Runs = parse.GetValue(runs), WarmupRuns = parse.GetValue(warmup), FramesPerRun = parse.GetValue(frames), Seed = seedValue,
-                    Speech = new SpeechOptions { ContinueSeconds = 3600, FlowSteps = parse.GetValue(flowSteps) is > 0 and var k ? k : null },
+                    Speech = new SpeechOptions { ContinueSeconds = 3600, FlowSteps = parse.GetValue(flowSteps) is > 0 and var k ? k : null, OverlapVocoder = threadCount > 1 },
                 };
                 var r = await SpeechLatencyBenchmark.RunAsync(new SpeechGenerator(speech, speech.Tokenizer), prompt, benchOptions, ct);
                 long parameters = speech.Lm.ParameterCount + speech.Codec.ParameterCount;
@@ -121,7 +122,7 @@ public static class BenchTtfaCommand
         {
             JsonOutput.Write(output, new
             {
-                model = source, parameters, dtype, threads, fast_decode = fast, batched_speak_head = batchedSpeakHead, flow_steps = flowSteps, prompt_tokens = r.PromptTokens, runs = r.Runs,
+                model = source, parameters, dtype, threads, fast_decode = fast, batched_speak_head = batchedSpeakHead, flow_steps = flowSteps, overlap_vocoder = threads > 1, prompt_tokens = r.PromptTokens, runs = r.Runs,
                 frames_per_run = r.FramesPerRun, init_s = Math.Round(initSeconds, 2),
                 ttfa_ms = Math.Round(ttfa, 2), ttfa_basis = basis,
                 first_audible_ms = r.FirstAudibleMs is { } a ? Math.Round(a, 2) : (double?)null, audible_runs = r.AudibleRuns,
@@ -133,7 +134,7 @@ public static class BenchTtfaCommand
             return;
         }
         output.WriteLine($"model:       {source}, {parameters / 1e6:F1}M parameters, {dtype}, built/loaded in {initSeconds:F1} s");
-        output.WriteLine($"threads:     {threads} (LibTorch and kernels){(fast ? ", kernel frame step" : ", LibTorch frame step")}{(batchedSpeakHead ? ", batched speak head" : ", module speak head")}, {flowSteps} Euler steps");
+        output.WriteLine($"threads:     {threads} (LibTorch and kernels){(fast ? ", kernel frame step" : ", LibTorch frame step")}{(batchedSpeakHead ? ", batched speak head" : ", module speak head")}, {flowSteps} Euler steps{(threads > 1 ? ", vocoder overlapping the next frame" : "")}");
         output.WriteLine($"runs:        {r.Runs} timed, {r.FramesPerRun} frames each, {r.PromptTokens}-token prompt");
         output.WriteLine(audible
             ? $"TTFA:        {ttfa:F1} ms to the first audible chunk (> {r.AudibleDbfs} dBFS; first chunk {r.FirstChunkMs:F1} ms)"

@@ -15,7 +15,8 @@
 // Pipelined: the vocoder is on the output side only (latent(t) → audio(t), and latent(t) →
 // backbone input(t + 1)), so the vocoder step of frame t runs concurrently with frames t + 1's
 // backbone, text head and speak head, on another core (from frame 1 on: frame 0's vocoder step
-// runs alone, so the first chunk, which sets the time to first audio, is not slowed). The frames' order of operations on the
+// runs alone, so the first chunk, which sets the time to first audio, is not slowed; and
+// SpeechOptions.OverlapVocoder = false keeps to one core, frame after frame). The frames' order of operations on the
 // session's state is unchanged (the vocoder's state and the LM's state are disjoint), so the
 // output is the same as run one after the other (tested). The next frame is started only once
 // this frame's decision says there is one; if the caller stops early, the frame in flight is
@@ -130,9 +131,10 @@ public sealed class SpeechGenerator(ISpeechModel model, TextTokenizer? tokenizer
                 var vocoded = Task.Run(() => loop.Vocode(latent), ct);
                 bool more = frame + 1 < plan.Frames && !done;
                 ct.ThrowIfCancellationRequested();
-                if (more && frame > 0) next = Task.Run(() => loop.Next(step: true), ct);   // overlaps the vocoder
+                bool overlap = options.OverlapVocoder && frame > 0;   // the first chunk goes out unhurried (time to first audio)
+                if (more && overlap) next = Task.Run(() => loop.Next(step: true), ct);
                 var (samples, vocoderMs) = await vocoded.ConfigureAwait(false);
-                if (more && frame == 0) next = Task.Run(() => loop.Next(step: true), ct);  // the first chunk goes out unhurried (time to first audio)
+                if (more && !overlap) next = Task.Run(() => loop.Next(step: true), ct);
                 long ready = Stopwatch.GetTimestamp();
                 var timing = result.Timing with { VocoderMs = vocoderMs, TotalMs = FrameLoop.Ms(frame == 0 ? result.Started : previousReady, ready) };
                 previousReady = ready;

@@ -56,6 +56,10 @@ public sealed record SpeechOptions
     /// anyway (PAD is masked), so a model that hesitates still says the whole text; 0 = never.</summary>
     public double ForceTokenAfterSeconds { get; init; } = 2.0;
 
+    /// <summary>Run a frame's vocoder step alongside the next frame's backbone pass (on another
+    /// core: SpeechGenerator). Off: one frame after the other on one core, the same output.</summary>
+    public bool OverlapVocoder { get; init; } = true;
+
     public static GenerationOptions DefaultText { get; } = new() { Temperature = 0.8, TopK = 50, TopP = 0.95 };
 
     /// <summary>Throws InvalidInputException naming the first bad option.</summary>

@@ -32,6 +32,9 @@ internal sealed class ScriptedSpeechModel(Func<int, int> script, int maxPosition
 
     public List<int> OverlappedFrames { get; } = [];
 
+    /// <summary>Frames whose Vocode ran while a StepFrame was running.</summary>
+    public List<int> VocodedWhileStepping { get; } = [];
+
     private int _stepsStarted, _stepsRunning;
 
     /// <summary>StepFrame calls running now (a generator must not leave one behind).</summary>
@@ -87,6 +90,7 @@ internal sealed class ScriptedSpeechModel(Func<int, int> script, int maxPosition
         public void Vocode(ReadOnlySpan<float> latent, Span<float> samples)
         {
             int frame = (int)latent[0];
+            if (model.StepsRunning > 0) lock (model.VocodedWhileStepping) model.VocodedWhileStepping.Add(frame);
             if (model.VocodeWaitsForNextStep && frame > 0 && SpinWait.SpinUntil(() => Volatile.Read(ref model._stepsStarted) > frame, TimeSpan.FromSeconds(5)))
                 lock (model.OverlappedFrames) model.OverlappedFrames.Add(frame);
             samples.Fill(latent[0] / 1000f);

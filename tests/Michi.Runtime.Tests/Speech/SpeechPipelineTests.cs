@@ -33,6 +33,17 @@ public sealed class SpeechPipelineTests
     }
 
     [Fact]
+    public async Task WithoutOverlapFramesRunOneAfterTheOther()
+    {
+        var model = new ScriptedSpeechModel(f => f % 2 == 0 ? Pad : 7) { StepDelay = TimeSpan.FromMilliseconds(20) };
+        var events = new List<SpeechEvent>();
+        await foreach (var e in new SpeechGenerator(model).GenerateAsync(new SpeechRequest { TextTokens = [3, 4, 5] }, Greedy with { OverlapVocoder = false }))
+            events.Add(e);
+        Assert.Equal(6, events.OfType<SpeechAudioChunk>().Count());
+        Assert.Empty(model.VocodedWhileStepping);
+    }
+
+    [Fact]
     public async Task StoppingEarlyWaitsForTheFrameInFlight()
     {
         var model = new ScriptedSpeechModel(_ => Pad) { StepDelay = TimeSpan.FromMilliseconds(100) };
