@@ -68,7 +68,9 @@ public interface ISpeechModelSession : IDisposable
     /// <summary>Speak head on the last position: Euler steps of the flow from the session's noise.</summary>
     void SampleLatent(int steps, double temperature, Span<float> latent);
 
-    /// <summary>One frame of audio (FrameLength samples) from a latent, continuing the vocoder's state.</summary>
+    /// <summary>One frame of audio (FrameLength samples) from a latent, continuing the vocoder's state.
+    /// SpeechGenerator calls it concurrently with the next frame's StepFrame, TextLogits and
+    /// SampleLatent (never with another Vocode): it must touch only the vocoder's state.</summary>
     void Vocode(ReadOnlySpan<float> latent, Span<float> samples);
 
     /// <summary>Runs prompt latents through the vocoder (output dropped), so the first generated
