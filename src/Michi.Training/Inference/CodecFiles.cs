@@ -10,6 +10,7 @@
 // A model argument may be a codec model directory (config.json + model.safetensors) or a
 // training output folder, which means its latest checkpoint.
 using System.Globalization;
+using Michi.Model;
 using Michi.Model.Checkpoints;
 using Michi.Model.Codec;
 using TorchSharp;
@@ -62,6 +63,7 @@ public static class CodecFiles
                 ct.ThrowIfCancellationRequested();
                 long count = Math.Min(ChunkFrames, frames - first);
                 using var chunk = torch.tensor(padded.AsSpan((int)(first * frame), (int)(count * frame)).ToArray(), [1, count * frame]);
+                using var pause = GcPause.Start();   // TorchSharp's temporary Scalars: see Michi.Model/GcPause.cs
                 parts.Add(codec.Encoder.Step(chunk, state));                           // (1, count, D)
             }
             using var all = torch.cat(parts, 1);                                        // (1, frames, D)
@@ -89,6 +91,7 @@ public static class CodecFiles
             ct.ThrowIfCancellationRequested();
             long count = Math.Min(ChunkFrames, frames - first);
             using var chunk = sequence.narrow(0, first, count).unsqueeze(0);            // (1, count, D)
+            using var pause = GcPause.Start();   // TorchSharp's temporary Scalars: see Michi.Model/GcPause.cs
             using var samples = codec.Vocoder.Step(chunk, state);                       // (1, count·frame)
             using var flat = samples.reshape(-1).contiguous();
             flat.data<float>().CopyTo(output, checked((int)(first * codec.Config.FrameLength)));
