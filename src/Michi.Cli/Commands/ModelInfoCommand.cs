@@ -64,8 +64,8 @@ internal static class ModelInfoCommand
                     else
                     {
                         output.WriteLine($"speech model: {total:N0} parameters ({total / 1e6:F1}M), {bytes / 1e6:F1} MB on disk");
-                        output.WriteLine($"backbone: {backbone.ParameterCount:N0} ({backbone.ParameterCount / 1e6:F1}M)");
-                        foreach (var line in backbone.Lines().Skip(1)) output.WriteLine("  " + line);
+                        output.WriteLine($"backbone: {backbone.Architecture}, {backbone.ParameterCount:N0} parameters ({backbone.ParameterCount / 1e6:F1}M)");
+                        foreach (var line in backbone.Lines().Skip(2)) output.WriteLine("  " + line);   // after architecture and parameters
                         WriteWeights(output, heads);
                         if (codec is null) output.WriteLine("codec: none (codec/ missing)");
                         else WriteWeights(output, codec);
