@@ -31,6 +31,10 @@ public static class GcPause
         {
             return default;   // another thread started one between the check and the call
         }
+        catch (ArgumentOutOfRangeException)
+        {
+            return default;   // a budget larger than this runtime allows: run unprotected
+        }
     }
 
     public readonly struct Handle(bool started) : IDisposable

@@ -63,6 +63,8 @@ internal static class SpeechCli
         return new VoicePrompt(samples, rate, transcript, Source: path);
     }
 
+    private const long GenerationGcBudgetBytes = 512L << 20;
+
     public sealed record Timed(SpeechResult Result, double? FirstAudibleMs, double FirstChunkMs, double StepMs, double WallMs)
     {
         public double Rtf => Result.Seconds > 0 ? WallMs / 1000 / Result.Seconds : double.NaN;
@@ -71,6 +73,11 @@ internal static class SpeechCli
     /// <summary>Runs the stream, timing each chunk's arrival from the call.</summary>
     public static async Task<Timed> GenerateAsync(SpeechGenerator generator, SpeechRequest request, SpeechOptions options, CancellationToken ct)
     {
+        // No garbage collection during the generation: the vocoder's LibTorch calls (on their own
+        // thread) take TorchSharp temporaries that a collection could free mid-call (GcPause.cs).
+        // A generation allocates a few MB of managed memory, well inside the budget; the pause's
+        // own collection happens here, before the clock starts.
+        using var pause = Michi.Model.GcPause.Start(GenerationGcBudgetBytes);
         var clock = Stopwatch.StartNew();
         double? firstChunk = null, firstAudible = null;
         async IAsyncEnumerable<SpeechEvent> Watch()
