@@ -67,6 +67,29 @@ public class CodecCommandTests(TrainedTinyCodec trained) : IClassFixture<Trained
     }
 
     [Fact]
+    public async Task TrainTakesACodecConfigFile()
+    {
+        // The tiny preset's config with another iSTFT size: the trained checkpoint has it.
+        string config = Path.Combine(trained.Root, "custom-codec.json");
+        var custom = Michi.Model.Codec.CodecConfig.Tiny;
+        custom = custom with { Vocoder = custom.Vocoder with { IstftNFft = custom.Vocoder.IstftNFft * 2 } };
+        Directory.CreateDirectory(Path.Combine(trained.Root, "custom-config"));
+        custom.Save(Path.Combine(trained.Root, "custom-config"));
+        File.Copy(Path.Combine(trained.Root, "custom-config", "config.json"), config);
+        string run = Path.Combine(trained.Root, "custom-run");
+        string[] args = [.. TrainedTinyCodec.TrainArgs(trained.Data, run, 2).Where(a => a != "--preset" && a != "tiny"), "--config", config];
+        var result = await CliHarness.RunAsync(args);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        string checkpoint;
+        using (var doc = JsonDocument.Parse(result.Stdout)) checkpoint = doc.RootElement.GetProperty("checkpoint").GetString()!;
+        Assert.Equal(custom.Vocoder.IstftNFft, Michi.Model.Codec.CodecConfig.Load(checkpoint).Vocoder.IstftNFft);
+
+        var both = await CliHarness.RunAsync([.. TrainedTinyCodec.TrainArgs(trained.Data, Path.Combine(trained.Root, "both"), 1), "--config", config]);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("not both", both.Stderr);
+    }
+
+    [Fact]
     public async Task EncodeDecodeAndResynthConvertAtTheEdge()
     {
         string dir = CliHarness.TempDir();

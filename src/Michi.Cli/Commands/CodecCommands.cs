@@ -49,6 +49,10 @@ public static class CodecCommands
         var crop = new Option<double?>("--crop-seconds") { Description = "Crop length, rounded up to whole 80 ms frames (default 1)." };
         var lr = new Option<double?>("--lr") { Description = "AdamW learning rate (default 2e-4)." };
         var adversarialStart = new Option<int?>("--adversarial-start") { Description = "Step at which the discriminators come on (default 4000)." };
+        var codecConfig = new Option<string?>("--config")
+        {
+            Description = "Codec config.json to train instead of a preset (architecture experiments; e.g. a preset's config with another iSTFT size).",
+        };
         var discriminator = new Option<string?>("--discriminator") { Description = "Discriminator size: light (default; tiny for the tiny preset) or paper." };
         discriminator.AcceptOnlyFromAmong("tiny", "light", "paper");
         var resetDiscriminator = new Option<bool>("--reset-discriminator")
@@ -75,7 +79,7 @@ public static class CodecCommands
         var json = CommonOptions.Json();
         var command = new Command("train", "Train the codec on a folder of WAVs (seeded, resumable, metrics to CSV and PNG).")
         {
-            data, output, preset, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, resetDiscriminator, validationFiles,
+            data, output, preset, codecConfig, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, resetDiscriminator, validationFiles,
             logEvery, validateEvery, checkpointEvery, keep, threads, json,
         };
         command.SetAction(async (parse, ct) =>
@@ -86,6 +90,11 @@ public static class CodecCommands
                 ? CodecTrainer.ReadSavedRecipe(outDir) ?? throw InvalidInputException.ForFile(outDir, "no checkpoint to resume from (train without --resume first)")
                 : new CodecTrainingRecipe();
             if (parse.GetValue(preset) is { } p) recipe = recipe with { Codec = CodecConfig.Preset(p)! };
+            if (parse.GetValue(codecConfig) is { } file)
+            {
+                if (parse.GetValue(preset) is not null) throw new InvalidInputException("give --preset or --config, not both");
+                recipe = recipe with { Codec = CodecConfig.Load(file) };
+            }
             if (!resuming && parse.GetValue(discriminator) is null && parse.GetValue(preset) == "tiny")
                 recipe = recipe with { Discriminator = DiscriminatorConfig.Tiny };
             if (parse.GetValue(discriminator) is { } d) recipe = recipe with { Discriminator = DiscriminatorConfig.Preset(d)! };
