@@ -207,8 +207,6 @@ static class EvalCodecCommand
             }),
         };
         var options = new JsonSerializerOptions(JsonOutput.Options) { WriteIndented = true };
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(document, options) + "\n");
-        File.Move(temp, path, overwrite: true);
+        Michi.Data.Prepare.AtomicFile.WriteText(path, JsonSerializer.Serialize(document, options) + "\n");
     }
 }

@@ -36,12 +36,7 @@ public sealed record DialogueRecord(
     public string ToJson() => JsonSerializer.Serialize(this, s_options);
 
     /// <summary>Writes atomically: a temp file in the same directory, then a rename over the target.</summary>
-    public void Write(string path)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, ToJson() + "\n");
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Write(string path) => Text.AtomicText.WriteText(path, ToJson() + "\n");
 
     /// <summary>Reads and checks a record; bad content is an InvalidInputException naming the file.</summary>
     public static DialogueRecord Read(string path)

@@ -8,12 +8,7 @@ namespace Michi.Data.Prepare;
 /// <summary>Temp file beside the target, then rename: a reader sees the old file or the new one, never half of one.</summary>
 public static class AtomicFile
 {
-    public static void WriteText(string path, string text)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void WriteText(string path, string text) => Text.AtomicText.WriteText(path, text);
 
     public static string Sha256(string path)
     {
