@@ -16,7 +16,6 @@ public sealed class CodecLatentEncoder(AudioCodec codec) : ILatentEncoder
 
     public float[] Encode(float[] samples, CancellationToken ct = default)
     {
-        using var pause = Michi.Model.GcPause.Start();   // TorchSharp temporaries: see GcPause.cs
         using var latents = CodecFiles.Encode(codec, samples, ct);                     // (frames, D)
         using var cpu = latents.to(TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU).contiguous();
         return cpu.data<float>().ToArray();
