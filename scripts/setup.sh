@@ -22,7 +22,7 @@ if [[ "${MICHI_SKIP_APT:-0}" != 1 && -f scripts/apt-packages.txt ]] && command -
       $sudo apt-get update -qq
     fi
     echo "setup: installing $(echo $want | tr '\n' ' ')"
-    $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $want >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $want >/dev/null
   fi
 fi
 
