@@ -53,6 +53,10 @@ public static class CodecCommands
         {
             Description = "Codec config.json to train instead of a preset (architecture experiments; e.g. a preset's config with another iSTFT size).",
         };
+        var initEncoder = new Option<string?>("--init-encoder")
+        {
+            Description = "Codec model folder whose listen encoder starts this run (same encoder config), e.g. a checkpoint of an earlier run with another vocoder.",
+        };
         var discriminator = new Option<string?>("--discriminator") { Description = "Discriminator size: light (default; tiny for the tiny preset) or paper." };
         discriminator.AcceptOnlyFromAmong("tiny", "light", "paper");
         var resetDiscriminator = new Option<bool>("--reset-discriminator")
@@ -79,7 +83,7 @@ public static class CodecCommands
         var json = CommonOptions.Json();
         var command = new Command("train", "Train the codec on a folder of WAVs (seeded, resumable, metrics to CSV and PNG).")
         {
-            data, output, preset, codecConfig, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, resetDiscriminator, validationFiles,
+            data, output, preset, codecConfig, initEncoder, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, resetDiscriminator, validationFiles,
             logEvery, validateEvery, checkpointEvery, keep, threads, json,
         };
         command.SetAction(async (parse, ct) =>
@@ -104,6 +108,11 @@ public static class CodecCommands
             if (parse.GetValue(lr) is { } l) recipe = recipe with { LearningRate = l };
             if (parse.GetValue(adversarialStart) is { } a) recipe = recipe with { AdversarialStartStep = a };
             if (parse.GetValue(validationFiles) is { } v) recipe = recipe with { ValidationFiles = v };
+            if (parse.GetValue(initEncoder) is { } ie)
+            {
+                if (resuming) throw new InvalidInputException("--init-encoder starts a new run; it cannot be combined with --resume");
+                recipe = recipe with { InitEncoder = ie };
+            }
             var options = new CodecTrainingOptions
             {
                 DataDirectory = parse.GetValue(data)!, OutputDirectory = outDir, Recipe = recipe, Steps = parse.GetValue(steps),

@@ -10,6 +10,10 @@
 //   ≤ 3 ms (encoder) / ≤ 5 ms (vocoder) per streamed 80 ms frame on one thread (≈ 1.6 and
 //   2.7 ms of CPU here; three units per level cost ≈ 2.1 ms, 16 full-rate channels ≈ 4.5 ms)
 //   and to train as many steps per CPU hour as possible.
+// - SmallHarmonic ("small-hn"): Small's encoder and a harmonic-plus-noise vocoder (HarmonicHead):
+//   an oscillator bank driven by a predicted F0 makes the pitch harmonics the iSTFT vocoder
+//   had not learned after 9k CPU steps (docs/quality.md), so training only learns F0 and
+//   envelopes, at a 100 Hz control rate.
 // - Paper: HiFi-GAN V1-class vocoder (512 initial channels, ResBlock1 with kernels 3/7/11 ×
 //   dilations 1/3/5, waveform output, ≈ 13.7M parameters as V1's 13.9M) with rates
 //   8·6·5·4·2 = 1920, and a SEANet encoder with Mimi's 64 filters: for users with a GPU.
@@ -58,19 +62,34 @@ public sealed record CodecConfig
         },
     };
 
+    /// <summary>Small's encoder with the harmonic-plus-noise vocoder (HarmonicHead): one ×8
+    /// upsampling from the 12.5 Hz latents to 100 Hz control points, 64 harmonics of a predicted
+    /// F0 under an 80-point envelope, and an n_fft 480 iSTFT for the aperiodic part.</summary>
+    public static CodecConfig SmallHarmonic { get; } = new()
+    {
+        Encoder = Small.Encoder,
+        Vocoder = new()
+        {
+            InitialChannels = 384, UpsampleRates = [8], UpsampleKernelSizes = [16], ResblockKernelSizes = [3, 7],
+            ResblockDilationSizes = [[1, 3, 5], [1, 3, 5]], ResblockBottleneck = 2, Activation = Nn.Activation.LeakyReluName,
+            IstftNFft = 480, Harmonics = 64, HarmonicEnvelopeBins = 80, PostKernelSize = 3,
+        },
+    };
+
     public static CodecConfig Paper { get; } = new()
     {
         Encoder = new() { Channels = 64, MaxChannels = 512, ResidualDilations = [1, 3, 9] },
         Vocoder = new(),
     };
 
-    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "small", "paper"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "small", "small-hn", "paper"];
 
     /// <summary>The preset with this name ("tiny", "small", "paper"), or null.</summary>
     public static CodecConfig? Preset(string name) => name.ToLowerInvariant() switch
     {
         "tiny" => Tiny,
         "small" => Small,
+        "small-hn" => SmallHarmonic,
         "paper" => Paper,
         _ => null,
     };

@@ -4,6 +4,7 @@
 //   conv_pre (D → C₀) → stages (act, causal upsample ×r, multi-receptive-field blocks)
 //   → act_post → conv_post → head
 // The head is HiFi-GAN's tanh over one channel (upsample_rates multiply to the frame length),
+// the harmonic-plus-noise HarmonicHead (harmonics > 0: an F0-driven oscillator plus an iSTFT),
 // or, when istft_n_fft > 0, a causal iSTFT (iSTFTNet / Vocos): conv_post predicts
 // log-magnitude and phase of n_fft-sample frames every hop = frame_length / Π rates samples,
 // so the most expensive full-rate layers of HiFi-GAN never run (the CPU-friendly choice; see
@@ -21,9 +22,10 @@ using static TorchSharp.torch;
 
 namespace Michi.Model.Codec;
 
-public sealed class VocoderState(ConvState pre, IReadOnlyList<VocoderStageState> stages, ConvState post, IstftState? istft)
-    : IStreamingState
+public sealed class VocoderState(ConvState pre, IReadOnlyList<VocoderStageState> stages, ConvState post, IstftState? istft,
+    HarmonicHeadState? harmonic = null) : IStreamingState
 {
+    public HarmonicHeadState? Harmonic { get; } = harmonic;
     public ConvState Pre { get; } = pre;
     public IReadOnlyList<VocoderStageState> Stages { get; } = stages;
     public ConvState Post { get; } = post;
@@ -35,6 +37,7 @@ public sealed class VocoderState(ConvState pre, IReadOnlyList<VocoderStageState>
         foreach (var s in Stages) s.Reset();
         Post.Reset();
         Istft?.Reset();
+        Harmonic?.Reset();
     }
 
     public void Dispose()
@@ -43,6 +46,7 @@ public sealed class VocoderState(ConvState pre, IReadOnlyList<VocoderStageState>
         foreach (var s in Stages) s.Dispose();
         Post.Dispose();
         Istft?.Dispose();
+        Harmonic?.Dispose();
     }
 }
 
@@ -53,6 +57,7 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
     [ComponentName(Name = "act_post")] private readonly nn.Module<Tensor, Tensor> _actPost;
     [ComponentName(Name = "conv_post")] private readonly CausalConv1d _convPost;
     [ComponentName(Name = "istft")] private readonly CausalIstft? _istft;
+    [ComponentName(Name = "harmonic")] private readonly HarmonicHead? _harmonic;
 
     public Vocoder(CodecConfig config) : base(nameof(Vocoder))
     {
@@ -63,11 +68,17 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
         var channels = v.ChannelsPerLevel;
         LatentDim = config.LatentDim;
         FrameLength = config.FrameLength;
+        Hop = config.FrameLength / v.TotalUpsampling;
         _convPre = new CausalConv1d(config.LatentDim, channels[0], v.PreKernelSize);
         _stages = new ModuleList<VocoderStage>(v.UpsampleRates
             .Select((r, i) => new VocoderStage(channels[i], channels[i + 1], r, v.UpsampleKernelSizes[i], v)).ToArray());
         _actPost = Activation.Create(v.Activation, channels[^1]);
-        if (v.UsesIstft)
+        if (v.UsesHarmonics)
+        {
+            _harmonic = new HarmonicHead(v, config.SampleRate, config.FrameLength / v.TotalUpsampling);
+            _convPost = new CausalConv1d(channels[^1], _harmonic.InputChannels, v.PostKernelSize);
+        }
+        else if (v.UsesIstft)
         {
             _istft = new CausalIstft(v.IstftNFft, config.FrameLength / v.TotalUpsampling);
             _convPost = new CausalConv1d(channels[^1], _istft.InputChannels, v.PostKernelSize);
@@ -86,7 +97,8 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
     {
         var w = _convPre.RawWeight;
         return new(_convPre.CreateState(batchSize), _stages.Select(s => s.CreateState(batchSize)).ToArray(),
-            _convPost.CreateState(batchSize), _istft?.CreateState(batchSize, w.dtype, w.device));
+            _convPost.CreateState(batchSize), _istft?.CreateState(batchSize, w.dtype, w.device),
+            _harmonic?.CreateState(batchSize, w.dtype, w.device));
     }
 
     /// <summary>latents (B, L, D) → samples (B, L·frame_length), from a fresh state.</summary>
@@ -99,6 +111,22 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
     /// <summary>latents (B, L, D) → the next L·frame_length samples (B, L·frame_length).</summary>
     public Tensor Step(Tensor latents, VocoderState state)
     {
+        var (samples, logF0) = StepWithPitch(latents, state);
+        logF0?.Dispose();
+        return samples;
+    }
+
+    /// <summary>Whether this vocoder predicts F0 (the harmonic head): StepWithPitch then returns it.</summary>
+    public bool PredictsPitch => _harmonic is not null;
+
+    /// <summary>Hop of the head's control points in samples (frame_length / Π upsample_rates).</summary>
+    public long Hop { get; }
+
+    /// <summary>As Step, also returning the harmonic head's predicted log F0 (B, L·frame_length / hop),
+    /// or null without one. <paramref name="f0Override"/> (B, L·frame_length / hop) Hz, where
+    /// positive, drives the oscillator instead of the prediction (training's teacher forcing).</summary>
+    public (Tensor Samples, Tensor? LogF0) StepWithPitch(Tensor latents, VocoderState state, Tensor? f0Override = null)
+    {
         long[] shape = latents.shape;
         if (shape.Length != 3 || shape[2] != LatentDim)
             throw new ArgumentException(
@@ -108,9 +136,14 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
         for (int i = 0; i < _stages.Count; i++)
             h = _stages[i].Step(h, state.Stages[i]);                       // (B, C_i, L·Π r)
         var post = _convPost.Step(_actPost.call(h), state.Post);          // (B, 1 or 2·bins, L·Π r)
+        if (_harmonic is not null)
+        {
+            var (mixed, logF0) = _harmonic.Step(post, state.Harmonic!, f0Override);  // (B, L·frame_length), (B, L·Π r)
+            return (mixed.MoveToOuterDisposeScope(), logF0.MoveToOuterDisposeScope());
+        }
         var samples = _istft is null
             ? post.squeeze(1).tanh()                                       // (B, L·frame_length)
             : _istft.Step(post, state.Istft!);                             // (B, L·frame_length)
-        return samples.MoveToOuterDisposeScope();
+        return (samples.MoveToOuterDisposeScope(), null);
     }
 }

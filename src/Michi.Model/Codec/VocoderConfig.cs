@@ -30,7 +30,18 @@ public sealed record VocoderConfig
     /// <summary>0: waveform output; otherwise the iSTFT frame size (even, a multiple of the hop ≥ 2 hops).</summary>
     [JsonPropertyName("istft_n_fft")] public int IstftNFft { get; init; }
 
+    /// <summary>0: no oscillator; otherwise the harmonic-plus-noise head (HarmonicHead) with this many
+    /// harmonics of a predicted F0 added to the iSTFT output (which then models the aperiodic part).</summary>
+    [JsonPropertyName("harmonics")] public int Harmonics { get; init; }
+
+    /// <summary>Points of the harmonic head's log-amplitude envelope, evenly spaced over 0 … Nyquist.</summary>
+    [JsonPropertyName("harmonic_envelope_bins")] public int HarmonicEnvelopeBins { get; init; } = 80;
+
+    [JsonPropertyName("f0_min")] public double F0Min { get; init; } = 50;
+    [JsonPropertyName("f0_max")] public double F0Max { get; init; } = 550;
+
     [JsonIgnore] public bool UsesIstft => IstftNFft > 0;
+    [JsonIgnore] public bool UsesHarmonics => Harmonics > 0;
     [JsonIgnore] public long TotalUpsampling => UpsampleRates.Aggregate(1L, (a, r) => a * r);
 
     /// <summary>Channels after conv_pre and after each upsampling (rates + 1 values).</summary>
@@ -63,6 +74,15 @@ public sealed record VocoderConfig
         if (PostKernelSize < 1 || PostKernelSize > 63) return $"vocoder.post_kernel_size must be in 1..63 (got {PostKernelSize})";
         if (!Nn.Activation.Names.Contains(Activation))
             return $"vocoder.activation \"{Activation}\" is unknown (known: {string.Join(", ", Nn.Activation.Names)})";
+        if (Harmonics < 0 || Harmonics > 1024) return $"vocoder.harmonics must be in 0..1024 (got {Harmonics})";
+        if (UsesHarmonics)
+        {
+            if (!UsesIstft) return "vocoder.harmonics needs istft_n_fft > 0 (the iSTFT models the aperiodic part)";
+            if (HarmonicEnvelopeBins < 2 || HarmonicEnvelopeBins > 4096)
+                return $"vocoder.harmonic_envelope_bins must be in 2..4096 (got {HarmonicEnvelopeBins})";
+            if (!(F0Min >= 1 && F0Max > F0Min && F0Max <= 20000))
+                return $"vocoder.f0_min and f0_max must satisfy 1 ≤ f0_min < f0_max ≤ 20000 (got {F0Min}, {F0Max})";
+        }
         if (frameLength % TotalUpsampling != 0)
             return $"vocoder.upsample_rates multiply to {TotalUpsampling}, which does not divide frame_length {frameLength}";
         long hop = frameLength / TotalUpsampling;

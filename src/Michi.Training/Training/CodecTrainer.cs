@@ -2,7 +2,10 @@
 // One step: B random crops x → VAE posterior (μ, log σ²) → z = μ + σ·ε → vocoder → ŷ; then
 //   - from adversarial_start_step on, a discriminator step: LSGAN loss on D(x) vs D(ŷ.detach());
 //   - a generator step: mel·L_mel + sc·L_sc + mag·L_mag + kl·KL (+ adv·L_adv + fm·L_fm with
-//     the discriminators frozen and the real features computed without gradients).
+//     the discriminators frozen and the real features computed without gradients)
+//     (+ f0·L_f0 for a harmonic-head vocoder: its log-F0 prediction against YIN on voiced
+//     hops, PitchTargets; the oscillator is driven by the measured F0 where voiced when
+//     f0_teacher_forcing is on).
 // The MRD's spectrograms (parameter-free) of x and ŷ are computed once per step and shared by
 // both updates (ŷ's detached for the discriminator's); CodecTrainStepReferenceTests checks the
 // step against the straightforward one. `michi codec bench --train` times its parts (StepTimer).
@@ -15,7 +18,8 @@
 // an uninterrupted one would (tested to 1e-6). Cancellation writes a checkpoint before it
 // returns. Validation: held-out files (up to ValidationSeconds each) are encoded to posterior
 // means and decoded from a fresh state in eval mode; val_mel is the multi-resolution log-mel
-// L1, the same measure as the training mel term.
+// L1, the same measure as the training mel term; val_f0 (harmonic vocoders) the F0 error of the
+// predicted pitch, no teacher forcing.
 using System.Diagnostics;
 using Michi.Model;
 using Michi.Model.Checkpoints;
@@ -49,6 +53,7 @@ public sealed class CodecTrainer : IDisposable
     private long _step;
     private double _elapsedBefore;
     private double? _lastValidation;
+    private double? _lastValidationF0;
 
     private CodecTrainer(CodecTrainingOptions options, AudioFolder data, Device device, TrainerState? resumed, string? resumeFolder)
     {
@@ -66,6 +71,7 @@ public sealed class CodecTrainer : IDisposable
         NativeHeap.KeepFreedMemory();   // steps reuse their freed activation memory (see NativeHeap)
         torch.manual_seed(_recipe.Seed);
         _codec = resumeFolder is null ? new AudioCodec(_recipe.Codec) : AudioCodec.Load(resumeFolder);
+        if (resumeFolder is null && _recipe.InitEncoder is { } encoderFrom) CopyEncoder(encoderFrom, _codec);
         _discriminator = new CodecDiscriminator(_recipe.Discriminator);
         _codec.to(device);
         _discriminator.to(device);
@@ -75,6 +81,19 @@ public sealed class CodecTrainer : IDisposable
         _discriminatorOptimizer = new AdamWOptimizer(_discriminator.named_parameters(), _recipe.AdamOptions);
         _spectral = new MultiResolutionSpectralLoss(_recipe.Codec.SampleRate, _recipe.SpectralResolutions, device);
         if (resumed is not null && resumeFolder is not null) Restore(resumed, resumeFolder);
+    }
+
+    /// <summary>Copies the listen encoder of the codec in <paramref name="directory"/> into <paramref name="codec"/>.</summary>
+    private static void CopyEncoder(string directory, AudioCodec codec)
+    {
+        using var source = AudioCodec.Load(directory);
+        string Shape(CodecConfig c) => System.Text.Json.JsonSerializer.Serialize(new { c.Encoder, c.LatentDim, c.FrameLength });
+        if (Shape(source.Config) != Shape(codec.Config))
+            throw InvalidInputException.ForFile(Path.Combine(directory, CodecConfig.FileName),
+                "its encoder (or latent_dim, frame_length) differs from the one being trained; init_encoder needs the same encoder config");
+        var target = codec.Encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var _ = torch.no_grad();
+        foreach (var (name, parameter) in source.Encoder.named_parameters()) target[name].copy_(parameter);
     }
 
     /// <summary>The crop sampler's random stream of a run with this seed.</summary>
@@ -238,7 +257,22 @@ public sealed class CodecTrainer : IDisposable
         var epsilon = torch.randn(mean.shape, generator: _noise).to(_device);             // (B, L, D)
         var z = mean + (logVar * 0.5).exp() * epsilon;                                     // (B, L, D)
         timer?.Lap("encoder");
-        var y = _codec.Vocoder.call(z);                                                    // (B, N)
+        Tensor y;
+        Tensor? f0Loss = null;
+        if (_codec.Vocoder.PredictsPitch)
+        {
+            var (f0Target, voiced) = PitchTargets.Estimate(x, _recipe.Codec.SampleRate, (int)_codec.Vocoder.Hop);  // (B, F) each
+            timer?.Lap("pitch_targets");
+            using var state = _codec.Vocoder.CreateState(batch);
+            var (samples, logF0) = _codec.Vocoder.StepWithPitch(z, state,
+                _recipe.F0TeacherForcing ? f0Target * voiced : null);                      // (B, N), (B, F)
+            y = samples;
+            f0Loss = PitchLoss(logF0!, f0Target, voiced);
+        }
+        else
+        {
+            y = _codec.Vocoder.call(z);                                                    // (B, N)
+        }
         timer?.Lap("vocoder");
         bool adversarial = _step >= _recipe.AdversarialStartStep;
         double lr = _recipe.LearningRateAt(_step, _stepsPerEpoch);
@@ -271,6 +305,11 @@ public sealed class CodecTrainer : IDisposable
         var kl = LatentPosterior.KlDivergence(mean, logVar);
         var loss = terms.Mel * _recipe.MelWeight + terms.Convergence * _recipe.ConvergenceWeight
             + terms.LogMagnitude * _recipe.LogMagnitudeWeight + kl * _recipe.KlWeight;
+        if (f0Loss is not null)
+        {
+            loss = loss + f0Loss * _recipe.F0Weight;
+            metrics.Add("f0", f0Loss.item<float>());
+        }
         timer?.Lap("spectral_loss");
         if (adversarial)
         {
@@ -301,6 +340,14 @@ public sealed class CodecTrainer : IDisposable
         metrics.Add("grad_norm", norm);
         timer?.Lap("metrics");
         return (adversarial, melValue, lossValue);
+    }
+
+    /// <summary>Mean |log f̂0 − log f0| over voiced hops (0 when none is voiced).</summary>
+    internal static Tensor PitchLoss(Tensor logF0, Tensor f0Target, Tensor voiced)
+    {
+        var mask = voiced.to(logF0.dtype);                                                   // (B, F)
+        var error = (logF0 - f0Target.clamp_min(1).log()).abs() * mask;
+        return error.sum() / mask.sum().clamp_min(1);
     }
 
     /// <summary>One step as Run takes it, without logging or checkpoints (for CodecTrainingBenchmark).</summary>
@@ -336,7 +383,7 @@ public sealed class CodecTrainer : IDisposable
         try
         {
             using var _ = torch.no_grad();
-            double sum = 0;
+            double sum = 0, f0Sum = 0;
             int count = 0;
             foreach (var clip in clips)
             {
@@ -344,10 +391,17 @@ public sealed class CodecTrainer : IDisposable
                 if (n == 0) continue;
                 using var scope = torch.NewDisposeScope();
                 var x = torch.tensor(clip.Samples.AsSpan(0, (int)n).ToArray(), [1, n]).to(_device);
-                var y = _codec.Decode(_codec.Encode(x));
+                using var state = _codec.Vocoder.CreateState(1);
+                var (y, logF0) = _codec.Vocoder.StepWithPitch(_codec.Encode(x), state);
                 sum += _spectral.MelDistance(y, x).item<float>();
+                if (logF0 is not null)
+                {
+                    var (f0, voiced) = PitchTargets.Estimate(x, _recipe.Codec.SampleRate, (int)_codec.Vocoder.Hop);
+                    f0Sum += PitchLoss(logF0, f0, voiced).item<float>();
+                }
                 count++;
             }
+            _lastValidationF0 = count > 0 && _codec.Vocoder.PredictsPitch ? f0Sum / count : null;
             return count == 0 ? null : sum / count;
         }
         finally
@@ -360,7 +414,9 @@ public sealed class CodecTrainer : IDisposable
     {
         using (GcPause.Start()) _lastValidation = ValidationMelDistance();
         if (_lastValidation is not { } value) return;
-        _metrics.Append(new Dictionary<string, double> { ["step"] = _step, ["seconds"] = Elapsed(clock), ["val_mel"] = value });
+        var row = new Dictionary<string, double> { ["step"] = _step, ["seconds"] = Elapsed(clock), ["val_mel"] = value };
+        if (_lastValidationF0 is { } f0) row["val_f0"] = f0;
+        _metrics.Append(row);
         progress?.Invoke(Event(_step, _options.Steps, $"validation mel L1 {value:0.0000}") with { ValidationMel = value });
         TryPlot(progress);
     }

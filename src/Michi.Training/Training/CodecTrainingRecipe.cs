@@ -10,6 +10,8 @@
 //   β ≈ 2·10⁻³ relative to the mel term (LatentPosterior's 1e-3 … 1e-2 range).
 // - Adversary switched on at step 4000 (spectral warm-up first: cheap steps that get the
 //   codec to intelligible output before the discriminators fix phase and pitch).
+// - F0 (harmonic-head vocoders): L1 on log F0 against YIN on voiced hops, weight 10 (an error of
+//   10 % costs ≈ 1, about a mel L1 of 0.02 at weight 45), with teacher forcing.
 // - Gradient norms clipped at 1000 (generator) and 10 (discriminators), as DAC does.
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -44,6 +46,19 @@ public sealed record CodecTrainingRecipe
     [JsonPropertyName("kl_weight")] public double KlWeight { get; init; } = 0.1;
     [JsonPropertyName("adversarial_weight")] public double AdversarialWeight { get; init; } = 1;
     [JsonPropertyName("feature_weight")] public double FeatureWeight { get; init; } = 2;
+    /// <summary>Weight of the L1 distance between predicted and measured (YIN) log F0 on voiced hops,
+    /// for vocoders with a harmonic head (ignored otherwise).</summary>
+    [JsonPropertyName("f0_weight")] public double F0Weight { get; init; } = 10;
+
+    /// <summary>Harmonic head: drive the oscillator with the measured F0 on voiced hops in training
+    /// (teacher forcing), so envelopes learn from the first step while the F0 predictor catches up.</summary>
+    [JsonPropertyName("f0_teacher_forcing")] public bool F0TeacherForcing { get; init; } = true;
+
+    /// <summary>A codec model folder whose listen encoder (same encoder config and latent size)
+    /// initialises this run's encoder at step 0; null: random. Lets a new vocoder start from an
+    /// encoder that CPU hours have already trained.</summary>
+    [JsonPropertyName("init_encoder")] public string? InitEncoder { get; init; }
+
     [JsonPropertyName("spectral_resolutions")] public IReadOnlyList<SpectralResolution> SpectralResolutions { get; init; } = SpectralResolution.Default;
 
     /// <summary>Samples per training crop: whole frames covering at least CropSeconds.</summary>
@@ -69,7 +84,7 @@ public sealed record CodecTrainingRecipe
         if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) return "adam betas must be in [0, 1)";
         if (AdversarialStartStep < 0) return "adversarial_start_step must be ≥ 0";
         if (!(GeneratorGradClip > 0 && DiscriminatorGradClip > 0)) return "gradient clips must be positive";
-        if (new[] { MelWeight, ConvergenceWeight, LogMagnitudeWeight, KlWeight, AdversarialWeight, FeatureWeight }.Any(w => !(w >= 0)))
+        if (new[] { MelWeight, ConvergenceWeight, LogMagnitudeWeight, KlWeight, AdversarialWeight, FeatureWeight, F0Weight }.Any(w => !(w >= 0)))
             return "loss weights must be ≥ 0";
         if (SpectralResolutions is null || SpectralResolutions.Count == 0) return "spectral_resolutions must not be empty";
         return SpectralResolutions.Select(r => r.Validate()).FirstOrDefault(p => p is not null);

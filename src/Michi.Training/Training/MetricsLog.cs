@@ -16,7 +16,7 @@ public sealed class MetricsLog(string path, IReadOnlyList<string>? columns = nul
     public static IReadOnlyList<string> Columns { get; } =
     [
         "step", "epoch", "seconds", "lr", "steps_per_s", "loss", "mel", "convergence", "log_magnitude", "kl", "adv", "fm", "disc",
-        "grad_norm", "disc_grad_norm", "val_mel",
+        "grad_norm", "disc_grad_norm", "val_mel", "f0", "val_f0",
     ];
 
     public string Path { get; } = path;

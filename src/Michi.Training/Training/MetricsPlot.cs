@@ -25,6 +25,7 @@ public static class MetricsPlot
         new("Codec training: log-mel L1 (multi-resolution)", [new("mel", "train mel L1"), new("val_mel", "validation mel L1", true)]),
         new("Adversarial losses",
             [new("disc", "discriminator (LSGAN)"), new("adv", "generator adversarial"), new("fm", "feature matching")]),
+        new("F0 error, |log f̂0 − log f0| on voiced hops (harmonic vocoders)", [new("f0", "train"), new("val_f0", "validation", true)]),
     ];
 
     public static void Write(string path, IReadOnlyList<IReadOnlyDictionary<string, double>> rows, int width = 1000, int height = 800) =>

@@ -1,6 +1,5 @@
 // Batched YIN targets: exact F0 on periodic signals (sine, sawtooth, chirp), unvoiced noise and
 // silence, agreement with the managed reference PitchTracker on real speech, shapes, and speed.
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Michi.Audio;
 using Michi.Data.Evaluation;
@@ -142,28 +141,6 @@ public class PitchTargetsTests(ITestOutputHelper output)
         var (f0Empty, _) = PitchTargets.Estimate(shortInput, Rate, Hop);
         Assert.Equal([2L, 0L], f0Empty.shape);
         Assert.Throws<ArgumentException>(() => PitchTargets.Estimate(torch.zeros(4), Rate, Hop));
-    }
-
-    [Fact]
-    public void OneTrainingBatchTakesMilliseconds()
-    {
-        // 8 crops × 24,960 samples (≈ 1 s), one thread (TestSetup). The target is ≤ 20 ms (≈ 10 ms
-        // measured at hop 240 on an idle core); asserted at 5× that because CI's cores are shared.
-        using var x = torch.randn(8, 24960) * 0.1f;
-        foreach (int hop in new[] { 240, 480 })
-        {
-            for (int i = 0; i < 10; i++) Dispose(PitchTargets.Estimate(x, Rate, hop));
-            var times = new List<double>();
-            for (int i = 0; i < 10; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                Dispose(PitchTargets.Estimate(x, Rate, hop));
-                times.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            output.WriteLine($"hop {hop}: median {times[5]:F2} ms, min {times[0]:F2} ms ({torch.get_num_threads()} thread)");
-            Assert.True(times[5] < 100, $"hop {hop}: {times[5]} ms");
-        }
     }
 
     static void Dispose((Tensor, Tensor) pair) { pair.Item1.Dispose(); pair.Item2.Dispose(); }

@@ -1,0 +1,71 @@
+// Training a codec whose vocoder has the harmonic head (F0 supervised by YIN targets), and
+// starting a run from another run's encoder (recipe init_encoder).
+using Michi.Audio;
+using Michi.Model.Codec;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Michi.Training.Tests.Training;
+
+public class HarmonicCodecTrainingTests
+{
+    private static readonly CodecConfig TinyHarmonic = CodecConfig.Tiny with
+    {
+        Vocoder = CodecConfig.Tiny.Vocoder with { UpsampleRates = [8], UpsampleKernelSizes = [16], Harmonics = 16, HarmonicEnvelopeBins = 12 },
+    };
+
+    private static CodecTrainingOptions Options(string data, string output, long steps) =>
+        TrainingFixture.Options(data, output, steps, adversarialStart: 1000) is var o
+            ? o with { ValidateEvery = 1000, Recipe = o.Recipe with { Codec = TinyHarmonic, LearningRate = 3e-3, LrDecay = 1.0 } }
+            : throw new InvalidOperationException();
+
+    [Fact]
+    public void F0ErrorFallsAndIsLoggedWithItsValidation()
+    {
+        using var dir = new TempDir();
+        string data = dir.Combine("tones");                 // one steady pitch per file
+        Directory.CreateDirectory(data);
+        foreach (double hz in new[] { 120.0, 160, 210, 280, 370 })
+            WavFile.Write(Path.Combine(data, $"tone{hz}.wav"), TestSignals.Sine(24000, hz, amplitude: 0.3), 24000);
+        var result = CodecTrainer.Train(Options(data, dir.Combine("run"), steps: 60));
+        var rows = new MetricsLog(Path.Combine(dir.Combine("run"), MetricsLog.FileName)).ReadAll();
+        var f0 = rows.Where(r => r.ContainsKey("f0")).Select(r => r["f0"]).ToList();
+        Assert.Equal(60, f0.Count);
+        Assert.True(f0.TakeLast(10).Average() < 0.85 * f0.Take(10).Average(), $"f0 loss {f0.Take(10).Average()} → {f0.TakeLast(10).Average()}");
+        var validation = rows.Where(r => r.ContainsKey("val_f0")).ToList();
+        Assert.Equal(2, validation.Count);                  // before training and at the end
+        Assert.True(validation[1]["val_f0"] < validation[0]["val_f0"]);
+        using var codec = AudioCodec.Load(result.CheckpointDirectory);
+        Assert.True(codec.Vocoder.PredictsPitch);
+    }
+
+    [Fact]
+    public void InitEncoderStartsFromAnotherRunsEncoderOnly()
+    {
+        using var dir = new TempDir();
+        string data = TrainingFixture.WriteCorpus(dir);
+        var first = CodecTrainer.Train(TrainingFixture.Options(data, dir.Combine("istft"), steps: 3));   // tiny iSTFT codec
+        var options = Options(data, dir.Combine("harmonic"), steps: 0);
+        var second = CodecTrainer.Train(options with { Recipe = options.Recipe with { InitEncoder = first.CheckpointDirectory } });
+        using var a = AudioCodec.Load(first.CheckpointDirectory);
+        using var b = AudioCodec.Load(second.CheckpointDirectory);
+        var source = a.Encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in b.Encoder.named_parameters())
+            Assert.True(p.sub(source[name]).abs().max().item<float>() == 0, $"encoder.{name} was not copied");
+        Assert.True(b.Vocoder.PredictsPitch);
+
+        // An encoder of another shape is refused, naming the folder.
+        var other = options with
+        {
+            OutputDirectory = dir.Combine("mismatch"),
+            Recipe = options.Recipe with
+            {
+                InitEncoder = first.CheckpointDirectory,
+                Codec = TinyHarmonic with { Encoder = TinyHarmonic.Encoder with { Channels = 8 } },
+            },
+        };
+        var e = Assert.Throws<InvalidInputException>(() => CodecTrainer.Train(other));
+        Assert.Contains("encoder", e.Message);
+        Assert.Contains(first.CheckpointDirectory, e.Message);
+    }
+}
