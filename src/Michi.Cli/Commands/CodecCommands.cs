@@ -57,6 +57,14 @@ public static class CodecCommands
         {
             Description = "Codec model folder whose listen encoder starts this run (same encoder config), e.g. a checkpoint of an earlier run with another vocoder.",
         };
+        var initCodec = new Option<string?>("--init-codec")
+        {
+            Description = "Codec model folder (same config) whose encoder and vocoder start this run; with --freeze-encoder, keeps improving a vocoder on a fixed latent space.",
+        };
+        var freezeEncoder = new Option<bool>("--freeze-encoder")
+        {
+            Description = "Train the vocoder only (with --init-codec or --init-encoder): latents a speech model was trained on stay valid.",
+        };
         var discriminator = new Option<string?>("--discriminator") { Description = "Discriminator size: light (default; tiny for the tiny preset) or paper." };
         discriminator.AcceptOnlyFromAmong("tiny", "light", "paper");
         var resetDiscriminator = new Option<bool>("--reset-discriminator")
@@ -83,7 +91,7 @@ public static class CodecCommands
         var json = CommonOptions.Json();
         var command = new Command("train", "Train the codec on a folder of WAVs (seeded, resumable, metrics to CSV and PNG).")
         {
-            data, output, preset, codecConfig, initEncoder, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, resetDiscriminator, validationFiles,
+            data, output, preset, codecConfig, initEncoder, initCodec, freezeEncoder, steps, resume, batch, seed, crop, lr, adversarialStart, discriminator, resetDiscriminator, validationFiles,
             logEvery, validateEvery, checkpointEvery, keep, threads, json,
         };
         command.SetAction(async (parse, ct) =>
@@ -108,10 +116,15 @@ public static class CodecCommands
             if (parse.GetValue(lr) is { } l) recipe = recipe with { LearningRate = l };
             if (parse.GetValue(adversarialStart) is { } a) recipe = recipe with { AdversarialStartStep = a };
             if (parse.GetValue(validationFiles) is { } v) recipe = recipe with { ValidationFiles = v };
-            if (parse.GetValue(initEncoder) is { } ie)
+            if (parse.GetValue(initEncoder) is not null || parse.GetValue(initCodec) is not null || parse.GetValue(freezeEncoder))
             {
-                if (resuming) throw new InvalidInputException("--init-encoder starts a new run; it cannot be combined with --resume");
-                recipe = recipe with { InitEncoder = ie };
+                if (resuming) throw new InvalidInputException("--init-encoder, --init-codec and --freeze-encoder start a new run; they cannot be combined with --resume");
+                recipe = recipe with
+                {
+                    InitEncoder = parse.GetValue(initEncoder), InitCodec = parse.GetValue(initCodec), FreezeEncoder = parse.GetValue(freezeEncoder),
+                };
+                if (recipe.InitCodec is { } from && parse.GetValue(preset) is null && parse.GetValue(codecConfig) is null)
+                    recipe = recipe with { Codec = CodecConfig.Load(from) };   // the config of the codec it continues
             }
             var options = new CodecTrainingOptions
             {

@@ -72,6 +72,9 @@ public sealed class CodecTrainer : IDisposable
         torch.manual_seed(_recipe.Seed);
         _codec = resumeFolder is null ? new AudioCodec(_recipe.Codec) : AudioCodec.Load(resumeFolder);
         if (resumeFolder is null && _recipe.InitEncoder is { } encoderFrom) CopyEncoder(encoderFrom, _codec);
+        if (resumeFolder is null && _recipe.InitCodec is { } codecFrom) CopyCodec(codecFrom, _codec);
+        if (_recipe.FreezeEncoder)
+            foreach (var p in _codec.Encoder.parameters()) p.requires_grad = false;
         _discriminator = new CodecDiscriminator(_recipe.Discriminator);
         _codec.to(device);
         _discriminator.to(device);
@@ -94,6 +97,18 @@ public sealed class CodecTrainer : IDisposable
         var target = codec.Encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         using var _ = torch.no_grad();
         foreach (var (name, parameter) in source.Encoder.named_parameters()) target[name].copy_(parameter);
+    }
+
+    /// <summary>Copies every weight of the codec in <paramref name="directory"/> (same config) into <paramref name="codec"/>.</summary>
+    private static void CopyCodec(string directory, AudioCodec codec)
+    {
+        using var source = AudioCodec.Load(directory);
+        if (source.Config.ToJson() != codec.Config.ToJson())
+            throw InvalidInputException.ForFile(Path.Combine(directory, CodecConfig.FileName),
+                "its config differs from the codec being trained; init_codec needs the same config");
+        var target = codec.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var _ = torch.no_grad();
+        foreach (var (name, parameter) in source.named_parameters()) target[name].copy_(parameter);
     }
 
     /// <summary>The crop sampler's random stream of a run with this seed.</summary>

@@ -59,6 +59,16 @@ public sealed record CodecTrainingRecipe
     /// encoder that CPU hours have already trained.</summary>
     [JsonPropertyName("init_encoder")] public string? InitEncoder { get; init; }
 
+    /// <summary>A codec model folder (same config) whose weights — encoder and vocoder — start this
+    /// run at step 0; null: random (or init_encoder). With freeze_encoder, continues a codec's
+    /// vocoder training on a fixed latent space.</summary>
+    [JsonPropertyName("init_codec")] public string? InitCodec { get; init; }
+
+    /// <summary>Train the vocoder only: the encoder's weights stay as initialised, so latents a
+    /// speech model was trained on stay valid while the vocoder keeps improving. Latents are
+    /// still sampled from its posterior (the vocoder keeps seeing the spread a speak head makes).</summary>
+    [JsonPropertyName("freeze_encoder")] public bool FreezeEncoder { get; init; }
+
     [JsonPropertyName("spectral_resolutions")] public IReadOnlyList<SpectralResolution> SpectralResolutions { get; init; } = SpectralResolution.Default;
 
     /// <summary>Samples per training crop: whole frames covering at least CropSeconds.</summary>
@@ -86,6 +96,8 @@ public sealed record CodecTrainingRecipe
         if (!(GeneratorGradClip > 0 && DiscriminatorGradClip > 0)) return "gradient clips must be positive";
         if (new[] { MelWeight, ConvergenceWeight, LogMagnitudeWeight, KlWeight, AdversarialWeight, FeatureWeight, F0Weight }.Any(w => !(w >= 0)))
             return "loss weights must be ≥ 0";
+        if (InitCodec is not null && InitEncoder is not null) return "give init_codec or init_encoder, not both";
+        if (FreezeEncoder && InitCodec is null && InitEncoder is null) return "freeze_encoder needs init_codec or init_encoder (a random encoder would stay random)";
         if (SpectralResolutions is null || SpectralResolutions.Count == 0) return "spectral_resolutions must not be empty";
         return SpectralResolutions.Select(r => r.Validate()).FirstOrDefault(p => p is not null);
     }

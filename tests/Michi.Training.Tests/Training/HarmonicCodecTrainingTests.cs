@@ -68,4 +68,29 @@ public class HarmonicCodecTrainingTests
         Assert.Contains("encoder", e.Message);
         Assert.Contains(first.CheckpointDirectory, e.Message);
     }
+
+    [Fact]
+    public void FreezeEncoderTrainsTheVocoderOnlyFromInitCodec()
+    {
+        using var dir = new TempDir();
+        string data = TrainingFixture.WriteCorpus(dir);
+        var first = CodecTrainer.Train(Options(data, dir.Combine("first"), steps: 2));
+        var options = Options(data, dir.Combine("frozen"), steps: 3);
+        var frozen = CodecTrainer.Train(options with { Recipe = options.Recipe with { InitCodec = first.CheckpointDirectory, FreezeEncoder = true } });
+        using var a = AudioCodec.Load(first.CheckpointDirectory);
+        using var b = AudioCodec.Load(frozen.CheckpointDirectory);
+        var before = a.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in b.named_parameters())
+        {
+            double change = p.sub(before[name]).abs().max().item<float>();
+            if (name.StartsWith("encoder.", StringComparison.Ordinal)) Assert.True(change == 0, $"{name} moved by {change}");
+        }
+        Assert.Contains(b.named_parameters(), p => p.name.StartsWith("vocoder.", StringComparison.Ordinal)
+            && p.parameter.sub(before[p.name]).abs().max().item<float>() > 0);
+
+        // Freezing a random encoder is refused.
+        var random = Options(data, dir.Combine("random"), steps: 1);
+        var e = Assert.Throws<InvalidInputException>(() => CodecTrainer.Train(random with { Recipe = random.Recipe with { FreezeEncoder = true } }));
+        Assert.Contains("freeze_encoder", e.Message);
+    }
 }
