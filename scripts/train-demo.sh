@@ -7,10 +7,12 @@
 #   scripts/train-demo.sh codec           # one stage (or several: text speech-lm shards head)
 #   CODEC_STEPS=20000 scripts/train-demo.sh codec
 #
-# Stages: text-corpus, codec-corpus, codec, text, lm-corpus, shards, head, joint, export, eval.
-# The codec needs many CPU hours (docs/quality.md has its curve); the stages after it train on
-# latents of the codec checkpoint at CODEC_STEPS, so their folders are named after that step and
-# a longer codec run starts them afresh. Numbers measured along the way: docs/training.md,
+# Stages: text-corpus, codec-corpus, codec, text, lm-corpus, shards, head, joint, vocoder, export, eval.
+# The codec (small-hn: harmonic-plus-noise vocoder) starts from the encoder of the earlier
+# small-preset run committed in models/codec-small-wip. The stages after it train on latents of
+# the codec checkpoint at CODEC_STEPS, so their folders are named after that step and a longer
+# codec run starts them afresh; the vocoder stage then keeps training the vocoder alone on that
+# frozen encoder (VOCODER_STEPS, any number of sittings), and export ships that vocoder. Numbers measured along the way: docs/training.md,
 # docs/quality.md, models/demo/README.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +21,9 @@ MICHI=${MICHI:-"$root/michi"}
 RUNS=${RUNS:-runs}
 
 # Sizes of each stage (overridable). The shipped model's values are the defaults.
-CODEC_STEPS=${CODEC_STEPS:-200000}     # total codec steps; the model ships the checkpoint reached
+CODEC_STEPS=${CODEC_STEPS:-200000}     # codec steps before the encoder is frozen for the speech LM
+VOCODER_STEPS=${VOCODER_STEPS:-200000} # vocoder-only steps on the frozen encoder (the shipped vocoder)
+VOCODER_ADVERSARIAL_START=${VOCODER_ADVERSARIAL_START:-0}
 TEXT_STEPS=${TEXT_STEPS:-700}
 HEAD_STEPS=${HEAD_STEPS:-2000}
 JOINT_STEPS=${JOINT_STEPS:-2000}
@@ -33,8 +37,10 @@ HELD_OUT_VOICES="flite:awb,rhvoice:evgeniy-eng,pico:en-US,pico:en-GB,festival:ra
 LM_VOICES="rhvoice:alan,rhvoice:bdl,rhvoice:clb,rhvoice:slt,rhvoice:lyubov,festival:cmu_us_slt_arctic_hts,festival:kal_diphone,festival:don_diphone,festival:us1_mbrola,festival:us2_mbrola,festival:us3_mbrola,festival:en1_mbrola,flite:rms,flite:kal16,flite:slt"
 
 TOKENIZER_FROM=tests/Michi.Model.Tests/Fixtures/tiny-llama
-codec_dir="$RUNS/codec-small"
-codec_at="$RUNS/codec-small-at-$CODEC_STEPS"      # frozen copy of the checkpoint the LM is trained on
+INIT_ENCODER=models/codec-small-wip/checkpoints/step-00008750
+codec_dir="$RUNS/codec-hn"
+codec_at="$RUNS/codec-hn-at-$CODEC_STEPS"      # frozen copy of the checkpoint the LM is trained on
+vocoder_dir="$RUNS/vocoder-hn-c$CODEC_STEPS"
 shards="$RUNS/shards-demo-c$CODEC_STEPS"
 head="$RUNS/head-demo-c$CODEC_STEPS"
 joint="$RUNS/joint-demo-c$CODEC_STEPS"
@@ -53,16 +59,23 @@ stage_codec_corpus() {
 }
 
 stage_codec() {
-  say "codec: small preset to step $CODEC_STEPS ($codec_dir)"
-  # History of the shipped run: steps 0-4,251 used the first light discriminator (MPD 16..128,
-  # MRD hops n_fft/4); it was then resumed with --reset-discriminator --discriminator light.
-  # A fresh run uses the current light discriminator from the start.
-  "$MICHI" codec train --data "$RUNS/speech" --preset small --steps "$CODEC_STEPS" --out "$codec_dir" \
-    --threads "$THREADS" --checkpoint-every 250 --validate-every 500 --seed 0 $(resume_flag "$codec_dir")
+  say "codec: small-hn preset to step $CODEC_STEPS ($codec_dir)"
+  local init=(--init-encoder "$INIT_ENCODER")
+  [[ -f "$codec_dir/checkpoints/latest.json" ]] && init=(--resume)
+  "$MICHI" codec train --data "$RUNS/speech" --preset small-hn --steps "$CODEC_STEPS" --out "$codec_dir" \
+    --threads "$THREADS" --checkpoint-every 250 --validate-every 500 --seed 0 "${init[@]}"
   if [[ ! -d "$codec_at" ]]; then
-    latest=$(sed -n 's/.*"directory":"\([^"]*\)".*/\1/p' "$codec_dir/checkpoints/latest.json")
-    cp -r "$codec_dir/checkpoints/$latest" "$codec_at.tmp" && mv "$codec_at.tmp" "$codec_at"
+    latest=$(sed -n 's/.*"directory": *"\([^"]*\)".*/\1/p' "$codec_dir/checkpoints/latest.json")
+    mkdir -p "$codec_at.tmp" && cp "$codec_dir/checkpoints/$latest"/{config.json,model.safetensors} "$codec_at.tmp/" && mv "$codec_at.tmp" "$codec_at"
   fi
+}
+
+stage_vocoder() {
+  say "vocoder: $VOCODER_STEPS steps on the frozen encoder of $codec_at ($vocoder_dir)"
+  local init=(--init-codec "$codec_at" --freeze-encoder --adversarial-start "$VOCODER_ADVERSARIAL_START")
+  [[ -f "$vocoder_dir/checkpoints/latest.json" ]] && init=(--resume)
+  "$MICHI" codec train --data "$RUNS/speech" --steps "$VOCODER_STEPS" --out "$vocoder_dir" \
+    --threads "$THREADS" --checkpoint-every 250 --validate-every 500 --seed 0 "${init[@]}"
 }
 
 stage_text() {
@@ -99,9 +112,15 @@ stage_joint() {
 }
 
 stage_export() {
-  say "export: $joint/model → models/demo (float16)"
+  say "export: $joint/model (+ the vocoder of $vocoder_dir, if trained) → models/demo (float16)"
   rm -rf "$RUNS/demo-export"
   "$MICHI" model export --model "$joint/model" --out "$RUNS/demo-export" --dtype f16
+  if [[ -f "$vocoder_dir/checkpoints/latest.json" ]]; then
+    latest=$(sed -n 's/.*"directory": *"\([^"]*\)".*/\1/p' "$vocoder_dir/checkpoints/latest.json")
+    rm -rf "$RUNS/vocoder-export" "$RUNS/demo-export/codec"
+    mkdir -p "$RUNS/vocoder-export" && cp "$vocoder_dir/checkpoints/$latest"/{config.json,model.safetensors} "$RUNS/vocoder-export/"
+    "$MICHI" model export --model "$RUNS/vocoder-export" --out "$RUNS/demo-export/codec" --dtype f16
+  fi
   [[ -f models/demo/README.md ]] && cp models/demo/README.md "$RUNS/demo-export/README.md"
   rm -rf models/demo.old && { [[ -d models/demo ]] && mv models/demo models/demo.old || true; }
   mv "$RUNS/demo-export" models/demo && rm -rf models/demo.old
@@ -115,7 +134,7 @@ stage_eval() {
     --clone-voices "$HELD_OUT_VOICES" --seed 0
 }
 
-all=(text-corpus codec-corpus codec text lm-corpus shards head joint export eval)
+all=(text-corpus codec-corpus codec text lm-corpus shards head joint vocoder export eval)
 stages=("$@"); [[ ${#stages[@]} -gt 0 ]] || stages=("${all[@]}")
 for s in "${stages[@]}"; do
   fn="stage_${s//-/_}"
