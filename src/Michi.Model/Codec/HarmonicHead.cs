@@ -1,6 +1,7 @@
 // Harmonic-plus-noise output stage of the vocoder (VocoderConfig.Harmonics > 0), used in place
 // of the plain iSTFT head. Every hop, conv_post predicts
-//   1 channel   F0: log f0 = log f0_min + sigmoid(8c)·log(f0_max / f0_min)
+//   1 channel   F0: log f0 = log f0_min + sigmoid(8c̄)·log(f0_max / f0_min), c̄ the channel's
+//               mean over a frame's hops; one value per 80 ms frame, glided linearly
 //   M channels  a log-amplitude spectral envelope on M points spaced evenly over 0 … Nyquist
 //   2·bins      log-magnitude and phase of an iSTFT frame (the aperiodic part: noise, bursts,
 //               and whatever the harmonics miss)
@@ -22,12 +23,29 @@ using static TorchSharp.torch;
 
 namespace Michi.Model.Codec;
 
-public sealed class HarmonicHeadState(HarmonicState oscillator, IstftState istft) : IStreamingState
+public sealed class HarmonicHeadState(HarmonicState oscillator, IstftState istft, Tensor previousLogF0) : IStreamingState
 {
     public HarmonicState Oscillator { get; } = oscillator;
     public IstftState Istft { get; } = istft;
-    public void Reset() { Oscillator.Reset(); Istft.Reset(); }
-    public void Dispose() { Oscillator.Dispose(); Istft.Dispose(); }
+
+    /// <summary>The last frame's log F0 (B), where the next frame's glide starts.</summary>
+    internal Tensor PreviousLogF0 { get; } = previousLogF0;
+    internal bool Started { get; set; }
+
+    public void Reset()
+    {
+        Oscillator.Reset();
+        Istft.Reset();
+        PreviousLogF0.zero_();
+        Started = false;
+    }
+
+    public void Dispose()
+    {
+        Oscillator.Dispose();
+        Istft.Dispose();
+        PreviousLogF0.Dispose();
+    }
 }
 
 public sealed class HarmonicHead : nn.Module
@@ -42,9 +60,11 @@ public sealed class HarmonicHead : nn.Module
     private readonly CausalIstft _istft;
     private readonly double _logF0Min, _logF0Range;
 
-    public HarmonicHead(VocoderConfig config, int sampleRate, long hop) : base(nameof(HarmonicHead))
+    public HarmonicHead(VocoderConfig config, int sampleRate, long hop, long hopsPerFrame) : base(nameof(HarmonicHead))
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hopsPerFrame, 1);
+        HopsPerFrame = hopsPerFrame;
         EnvelopeBins = config.HarmonicEnvelopeBins;
         SampleRate = sampleRate;
         _oscillator = new HarmonicOscillator(config.Harmonics, hop, sampleRate);
@@ -55,11 +75,13 @@ public sealed class HarmonicHead : nn.Module
     }
 
     public int EnvelopeBins { get; }
+    public long HopsPerFrame { get; }
     public int SampleRate { get; }
     public long InputChannels => 1 + EnvelopeBins + _istft.InputChannels;
 
     public HarmonicHeadState CreateState(long batchSize, ScalarType dtype, Device device) =>
-        new(_oscillator.CreateState(batchSize, dtype, device), _istft.CreateState(batchSize, dtype, device));
+        new(_oscillator.CreateState(batchSize, dtype, device), _istft.CreateState(batchSize, dtype, device),
+            torch.zeros([batchSize], dtype: dtype, device: device).DetachFromDisposeScope());
 
     /// <summary>post (B, 1 + M + 2·bins, F) → (samples (B, F·hop), predicted log f0 (B, F)).
     /// <paramref name="f0Override"/> (B, F) Hz, where positive, replaces the predicted F0 in the
@@ -69,8 +91,10 @@ public sealed class HarmonicHead : nn.Module
         long[] shape = post.shape;
         if (shape.Length != 3 || shape[1] != InputChannels)
             throw new ArgumentException($"harmonic head input must be (B, {InputChannels}, F); got ({string.Join(", ", shape)})", nameof(post));
+        if (shape[2] % HopsPerFrame != 0)
+            throw new ArgumentException($"harmonic head input must hold whole frames of {HopsPerFrame} hops; got {shape[2]}", nameof(post));
         using var scope = torch.NewDisposeScope();
-        var logF0 = (post.select(1, 0) * F0Gain).sigmoid() * _logF0Range + _logF0Min;          // (B, F)
+        var logF0 = FrameRatePitch(post.select(1, 0), state);                                  // (B, F)
         var f0 = logF0.exp();
         if (f0Override is not null) f0 = torch.where(f0Override.gt(0), f0Override.to(f0.dtype), f0);
         var envelope = post.narrow(1, 1, EnvelopeBins).transpose(1, 2) + EnvelopeOffset;       // (B, F, M)
@@ -78,6 +102,27 @@ public sealed class HarmonicHead : nn.Module
         var harmonic = _oscillator.Step(f0, amplitudes, state.Oscillator);                     // (B, F·hop)
         var aperiodic = _istft.Step(post.narrow(1, 1 + EnvelopeBins, _istft.InputChannels), state.Istft);
         return ((harmonic + aperiodic).MoveToOuterDisposeScope(), logF0.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>One log F0 per 80 ms frame (the mean of its hops' F0 channel), glided linearly
+    /// from the previous frame's value over the frame's hops → (B, F). Why not one per hop: the
+    /// ×8 upsampling gives each hop of a frame its own sub-kernel, and the per-hop F0 it
+    /// predicted zig-zagged at the frame period; that frequency modulation smeared every
+    /// harmonic above ≈ 1 kHz into noise (docs/quality.md). A pitch contour piecewise linear over
+    /// 80 ms keeps intonation (it moves on 100 ms scales) and is smooth by construction.</summary>
+    private Tensor FrameRatePitch(Tensor channel, HarmonicHeadState state)
+    {
+        long batch = channel.shape[0], frames = channel.shape[1] / HopsPerFrame;
+        if (frames == 0) return channel * 0;
+        var perFrame = channel.view(batch, frames, HopsPerFrame).mean([2]);                    // (B, L)
+        var current = (perFrame * F0Gain).sigmoid() * _logF0Range + _logF0Min;                 // (B, L)
+        var first = state.Started ? state.PreviousLogF0 : current.select(1, 0).detach();
+        var previous = torch.cat([first.unsqueeze(1), current.narrow(1, 0, frames - 1)], 1);   // (B, L)
+        var w = torch.arange(1, HopsPerFrame + 1, dtype: channel.dtype, device: channel.device) / HopsPerFrame;  // (R)
+        var glide = previous.unsqueeze(-1) + (current - previous).unsqueeze(-1) * w;           // (B, L, R)
+        using (torch.no_grad()) state.PreviousLogF0.copy_(current.select(1, frames - 1));
+        state.Started = true;
+        return glide.reshape(batch, frames * HopsPerFrame);
     }
 
     /// <summary>The envelope (B, F, M) linearly interpolated at each harmonic k·f0 → (B, F, K).</summary>

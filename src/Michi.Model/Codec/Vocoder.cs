@@ -75,7 +75,7 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
         _actPost = Activation.Create(v.Activation, channels[^1]);
         if (v.UsesHarmonics)
         {
-            _harmonic = new HarmonicHead(v, config.SampleRate, config.FrameLength / v.TotalUpsampling);
+            _harmonic = new HarmonicHead(v, config.SampleRate, config.FrameLength / v.TotalUpsampling, v.TotalUpsampling);
             _convPost = new CausalConv1d(channels[^1], _harmonic.InputChannels, v.PostKernelSize);
         }
         else if (v.UsesIstft)

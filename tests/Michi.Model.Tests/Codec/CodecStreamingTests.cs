@@ -166,6 +166,12 @@ public sealed class CodecStreamingTests
             double min = logF0.exp().min().item<float>(), max = logF0.exp().max().item<float>();
             Assert.InRange(min, TinyHarmonic.Vocoder.F0Min, TinyHarmonic.Vocoder.F0Max);
             Assert.InRange(max, TinyHarmonic.Vocoder.F0Min, TinyHarmonic.Vocoder.F0Max);
+            // One F0 per frame, glided linearly over its hops: equal steps within a frame.
+            using var steps = logF0.view(2, 3, -1).diff(dim: 2);                 // (B, L, R−1)
+            using var spread = steps.max(2).values - steps.min(2).values;
+            Assert.True(spread.abs().max().item<float>() < 1e-5, "F0 is not linear within a frame");
+            using var moves = logF0.view(2, 3, -1).select(2, 0) - logF0.view(2, 3, -1).select(2, 7);
+            Assert.True(moves.abs().max().item<float>() > 0, "F0 never moves (the check cannot fail)");
         }
         // A different F0 driving the oscillator changes the audio; a zero override changes nothing.
         using var fresh = vocoder.CreateState(2);
