@@ -23,7 +23,7 @@ RUNS=${RUNS:-runs}
 # Sizes of each stage (overridable). The shipped model's values are the defaults.
 CODEC_STEPS=${CODEC_STEPS:-200000}     # codec steps before the encoder is frozen for the speech LM
 VOCODER_STEPS=${VOCODER_STEPS:-200000} # vocoder-only steps on the frozen encoder (the shipped vocoder)
-VOCODER_ADVERSARIAL_START=${VOCODER_ADVERSARIAL_START:-0}
+VOCODER_ADVERSARIAL_START=${VOCODER_ADVERSARIAL_START:-5750}  # spectral only before this step, then the light adversary
 TEXT_STEPS=${TEXT_STEPS:-700}
 HEAD_STEPS=${HEAD_STEPS:-2000}
 JOINT_STEPS=${JOINT_STEPS:-2000}
