@@ -4,7 +4,8 @@
 //               mean over a frame's hops; one value per 80 ms frame, glided linearly
 //   M channels  a log-amplitude spectral envelope on M points spaced evenly over 0 … Nyquist
 //   2·bins      log-magnitude and phase of an iSTFT frame (the aperiodic part: noise, bursts,
-//               and whatever the harmonics miss)
+//               and whatever the harmonics miss); with noise_phase "random" the phases come
+//               from a fixed random table instead (filtered noise, as DDSP's noise synthesiser)
 // and the output is HarmonicOscillator(f0, envelope sampled at k·f0) + CausalIstft(...).
 // Why: the plain iSTFT/HiFi-GAN vocoder trained here for 9k steps (≈ 4 CPU hours) still had no
 // pitch harmonics (docs/quality.md): learning periodic phase from a 12.5 Hz latent takes steps
@@ -32,12 +33,16 @@ public sealed class HarmonicHeadState(HarmonicState oscillator, IstftState istft
     internal Tensor PreviousLogF0 { get; } = previousLogF0;
     internal bool Started { get; set; }
 
+    /// <summary>Control points (hops) emitted so far: indexes the random-phase table.</summary>
+    internal long Hops { get; set; }
+
     public void Reset()
     {
         Oscillator.Reset();
         Istft.Reset();
         PreviousLogF0.zero_();
         Started = false;
+        Hops = 0;
     }
 
     public void Dispose()
@@ -59,6 +64,10 @@ public sealed class HarmonicHead : nn.Module
     private readonly HarmonicOscillator _oscillator;
     private readonly CausalIstft _istft;
     private readonly double _logF0Min, _logF0Range;
+    private readonly Tensor? _noisePhase;   // (bins, PhaseTableHops) in [−π, π), or null: learned phase
+
+    /// <summary>Hops before the random-phase table repeats (10.24 s at hop 240): inaudible as a period.</summary>
+    public const int PhaseTableHops = 1024;
 
     public HarmonicHead(VocoderConfig config, int sampleRate, long hop, long hopsPerFrame) : base(nameof(HarmonicHead))
     {
@@ -71,6 +80,13 @@ public sealed class HarmonicHead : nn.Module
         _istft = new CausalIstft(config.IstftNFft, hop);
         _logF0Min = Math.Log(config.F0Min);
         _logF0Range = Math.Log(config.F0Max / config.F0Min);
+        if (config.NoisePhase == VocoderConfig.RandomNoisePhase)
+        {
+            // A fixed table, not a buffer: same values on every load, nothing in the state dict.
+            using var generator = new Generator(0x5EED);
+            _noisePhase = ((torch.rand([_istft.Bins, PhaseTableHops], generator: generator) * 2 - 1) * Math.PI)
+                .DetachFromDisposeScope();
+        }
         RegisterComponents();
     }
 
@@ -100,8 +116,24 @@ public sealed class HarmonicHead : nn.Module
         var envelope = post.narrow(1, 1, EnvelopeBins).transpose(1, 2) + EnvelopeOffset;       // (B, F, M)
         var amplitudes = SampleEnvelope(envelope, f0.detach()).exp();                          // (B, F, K)
         var harmonic = _oscillator.Step(f0, amplitudes, state.Oscillator);                     // (B, F·hop)
-        var aperiodic = _istft.Step(post.narrow(1, 1 + EnvelopeBins, _istft.InputChannels), state.Istft);
+        var spectrum = post.narrow(1, 1 + EnvelopeBins, _istft.InputChannels);                // (B, 2·bins, F)
+        if (_noisePhase is not null) spectrum = WithRandomPhase(spectrum, state);
+        state.Hops += shape[2];
+        var aperiodic = _istft.Step(spectrum, state.Istft);
         return ((harmonic + aperiodic).MoveToOuterDisposeScope(), logF0.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Replaces the predicted phases by the table's, indexed by absolute hop: filtered
+    /// noise (DDSP's noise synthesiser). A predicted phase that is smooth from hop to hop turns
+    /// the aperiodic branch into a 100 Hz pulse train, heard as fixed tonal lines across the
+    /// spectrum; random phase cannot do that. Indexing by absolute hop keeps streaming == offline.</summary>
+    private Tensor WithRandomPhase(Tensor spectrum, HarmonicHeadState state)
+    {
+        long bins = _istft.Bins, frames = spectrum.shape[2];
+        var index = (torch.arange(frames, dtype: ScalarType.Int64) + state.Hops).remainder(PhaseTableHops);  // (F)
+        var phase = _noisePhase!.index_select(1, index).to(spectrum.dtype, spectrum.device)                    // (bins, F)
+            .unsqueeze(0).expand(spectrum.shape[0], bins, frames);
+        return torch.cat([spectrum.narrow(1, 0, bins), phase], 1);                                            // (B, 2·bins, F)
     }
 
     /// <summary>One log F0 per 80 ms frame (the mean of its hops' F0 channel), glided linearly

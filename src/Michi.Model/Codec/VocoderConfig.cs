@@ -37,6 +37,12 @@ public sealed record VocoderConfig
     /// <summary>Points of the harmonic head's log-amplitude envelope, evenly spaced over 0 … Nyquist.</summary>
     [JsonPropertyName("harmonic_envelope_bins")] public int HarmonicEnvelopeBins { get; init; } = 80;
 
+    /// <summary>Phase of the harmonic head's iSTFT (aperiodic) branch: "learned" (predicted, as a
+    /// plain iSTFT head) or "random" (a fixed random table: filtered noise).</summary>
+    [JsonPropertyName("noise_phase")] public string NoisePhase { get; init; } = LearnedNoisePhase;
+
+    public const string LearnedNoisePhase = "learned", RandomNoisePhase = "random";
+
     [JsonPropertyName("f0_min")] public double F0Min { get; init; } = 50;
     [JsonPropertyName("f0_max")] public double F0Max { get; init; } = 550;
 
@@ -80,6 +86,8 @@ public sealed record VocoderConfig
             if (!UsesIstft) return "vocoder.harmonics needs istft_n_fft > 0 (the iSTFT models the aperiodic part)";
             if (HarmonicEnvelopeBins < 2 || HarmonicEnvelopeBins > 4096)
                 return $"vocoder.harmonic_envelope_bins must be in 2..4096 (got {HarmonicEnvelopeBins})";
+            if (NoisePhase is not (LearnedNoisePhase or RandomNoisePhase))
+                return $"vocoder.noise_phase must be \"{LearnedNoisePhase}\" or \"{RandomNoisePhase}\" (got \"{NoisePhase}\")";
             if (!(F0Min >= 1 && F0Max > F0Min && F0Max <= 20000))
                 return $"vocoder.f0_min and f0_max must satisfy 1 ≤ f0_min < f0_max ≤ 20000 (got {F0Min}, {F0Max})";
         }

@@ -103,12 +103,14 @@ public sealed class CodecTrainer : IDisposable
     private static void CopyCodec(string directory, AudioCodec codec)
     {
         using var source = AudioCodec.Load(directory);
-        if (source.Config.ToJson() != codec.Config.ToJson())
-            throw InvalidInputException.ForFile(Path.Combine(directory, CodecConfig.FileName),
-                "its config differs from the codec being trained; init_codec needs the same config");
         var target = codec.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var weights = source.named_parameters().ToList();
+        // Configs may differ in what carries no weights (e.g. noise_phase); every weight must match.
+        if (weights.Count != target.Count || weights.Any(w => !target.TryGetValue(w.name, out var t) || !t.shape.SequenceEqual(w.parameter.shape)))
+            throw InvalidInputException.ForFile(Path.Combine(directory, CodecConfig.FileName),
+                "its weights (names or shapes) differ from the codec being trained; init_codec needs the same architecture");
         using var _ = torch.no_grad();
-        foreach (var (name, parameter) in source.named_parameters()) target[name].copy_(parameter);
+        foreach (var (name, parameter) in weights) target[name].copy_(parameter);
     }
 
     /// <summary>The crop sampler's random stream of a run with this seed.</summary>

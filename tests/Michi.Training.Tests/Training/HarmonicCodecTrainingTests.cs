@@ -25,13 +25,15 @@ public class HarmonicCodecTrainingTests
         using var dir = new TempDir();
         string data = dir.Combine("tones");                 // one steady pitch per file
         Directory.CreateDirectory(data);
-        foreach (double hz in new[] { 120.0, 160, 210, 280, 370 })
+        // All well above where a fresh F0 output starts (≈ 166 Hz, the middle of 50–550 Hz in
+        // log): the error can only fall if the supervision reaches the F0 channel.
+        foreach (double hz in new[] { 300.0, 320, 340, 360, 380 })
             WavFile.Write(Path.Combine(data, $"tone{hz}.wav"), TestSignals.Sine(24000, hz, amplitude: 0.3), 24000);
         var result = CodecTrainer.Train(Options(data, dir.Combine("run"), steps: 60));
         var rows = new MetricsLog(Path.Combine(dir.Combine("run"), MetricsLog.FileName)).ReadAll();
         var f0 = rows.Where(r => r.ContainsKey("f0")).Select(r => r["f0"]).ToList();
         Assert.Equal(60, f0.Count);
-        Assert.True(f0.TakeLast(10).Average() < 0.85 * f0.Take(10).Average(), $"f0 loss {f0.Take(10).Average()} → {f0.TakeLast(10).Average()}");
+        Assert.True(f0.TakeLast(10).Average() < 0.5 * f0.Take(10).Average(), $"f0 loss {f0.Take(10).Average()} → {f0.TakeLast(10).Average()}");
         var validation = rows.Where(r => r.ContainsKey("val_f0")).ToList();
         Assert.Equal(2, validation.Count);                  // before training and at the end
         Assert.True(validation[1]["val_f0"] < validation[0]["val_f0"]);
