@@ -145,6 +145,7 @@ static class EvalCodecCommand
         int minimum = 2 * SpectralResolution.Default.Max(r => r.NFft);   // reflect padding needs more than n_fft / 2
         if (original.Length >= minimum)
         {
+            using var pause = Michi.Model.GcPause.Start();   // TorchSharp's temporary Scalars: see Michi.Model/GcPause.cs
             using var scope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
             var x = torch.tensor(original, [1, original.Length]);       // (1, N)
