@@ -140,6 +140,9 @@ public class CodecCommandTests(TrainedTinyCodec trained) : IClassFixture<Trained
         // Empty audio.
         File.WriteAllBytes(Path.Combine(dir, "empty.wav"), RawWav.Sine16(24000, 1, 0, 440));
         await ExpectBadInput(["codec", "resynth", Path.Combine(dir, "empty.wav"), Path.Combine(dir, "o.wav"), "--model", checkpoint], "no audio");
+        // A branch diagnostic on a vocoder without a harmonic head.
+        await ExpectBadInput(["codec", "resynth", Path.Combine(dir, "in.wav"), Path.Combine(dir, "o.wav"), "--model", checkpoint, "--branch", "harmonic"],
+            "no harmonic head");
         // Training: a missing folder, and a folder without WAVs.
         await ExpectBadInput(TrainedTinyCodec.TrainArgs(Path.Combine(dir, "missing"), Path.Combine(dir, "r1"), 1), "not found");
         Directory.CreateDirectory(Path.Combine(dir, "no-wavs"));

@@ -240,13 +240,26 @@ public static class CodecCommands
         var input = new Argument<string>("IN") { Description = "Input WAV (any rate and channel count)." };
         var output = new Argument<string>("OUT") { Description = "Output WAV (mono, the codec's rate; written atomically)." };
         var model = Model();
-        var command = new Command("resynth", "Encode then decode: hear what the codec keeps.") { input, output, model };
+        var branch = new Option<string>("--branch")
+        {
+            Description = "Harmonic-head vocoders: render both branches (default), only the harmonic (oscillator) one, or only the aperiodic (iSTFT noise) one — a diagnostic.",
+            DefaultValueFactory = _ => "both",
+        };
+        branch.AcceptOnlyFromAmong("both", "harmonic", "aperiodic");
+        var command = new Command("resynth", "Encode then decode: hear what the codec keeps.") { input, output, model, branch };
         command.SetAction((parse, ct) =>
         {
             string inPath = parse.GetValue(input)!, outPath = parse.GetValue(output)!;
             if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath))
                 throw new InvalidInputException($"{outPath}: output must differ from the input");
             using var codec = CodecFiles.LoadModel(parse.GetValue(model)!);
+            string only = parse.GetValue(branch)!;
+            if (only != "both")
+            {
+                if (codec.Vocoder.Harmonic is not { } head)
+                    throw new InvalidInputException($"--branch {only}: this codec's vocoder has no harmonic head (only harmonic-head vocoders have branches)");
+                head.Branches = only == "harmonic" ? HarmonicBranches.Harmonic : HarmonicBranches.Aperiodic;
+            }
             float[] samples = CodecFiles.ReadAudio(inPath, codec.Config.SampleRate);
             using var latents = CodecFiles.Encode(codec, samples, ct);
             float[] resynthesised = CodecFiles.Trim(CodecFiles.Decode(codec, latents, inPath, ct), samples.Length);

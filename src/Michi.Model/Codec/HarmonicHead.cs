@@ -53,6 +53,8 @@ public sealed class HarmonicHeadState(HarmonicState oscillator, IstftState istft
     }
 }
 
+public enum HarmonicBranches { Both, Harmonic, Aperiodic }
+
 public sealed class HarmonicHead : nn.Module
 {
     private const double EnvelopeOffset = -4.0;
@@ -92,6 +94,10 @@ public sealed class HarmonicHead : nn.Module
 
     public int EnvelopeBins { get; }
     public long HopsPerFrame { get; }
+
+    /// <summary>Which branches reach the output: both (normal), or one alone — a diagnostic
+    /// (`codec resynth --branch`) for seeing what each half of the head makes.</summary>
+    public HarmonicBranches Branches { get; set; } = HarmonicBranches.Both;
     public int SampleRate { get; }
     public long InputChannels => 1 + EnvelopeBins + _istft.InputChannels;
 
@@ -120,7 +126,13 @@ public sealed class HarmonicHead : nn.Module
         if (_noisePhase is not null) spectrum = WithRandomPhase(spectrum, state);
         state.Hops += shape[2];
         var aperiodic = _istft.Step(spectrum, state.Istft);
-        return ((harmonic + aperiodic).MoveToOuterDisposeScope(), logF0.MoveToOuterDisposeScope());
+        var mixed = Branches switch
+        {
+            HarmonicBranches.Harmonic => harmonic,
+            HarmonicBranches.Aperiodic => aperiodic,
+            _ => harmonic + aperiodic,
+        };
+        return (mixed.MoveToOuterDisposeScope(), logF0.MoveToOuterDisposeScope());
     }
 
     /// <summary>Replaces the predicted phases by the table's, indexed by absolute hop: filtered

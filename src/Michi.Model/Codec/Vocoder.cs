@@ -116,6 +116,9 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
         return samples;
     }
 
+    /// <summary>The harmonic head, or null for the iSTFT / waveform heads.</summary>
+    public HarmonicHead? Harmonic => _harmonic;
+
     /// <summary>Whether this vocoder predicts F0 (the harmonic head): StepWithPitch then returns it.</summary>
     public bool PredictsPitch => _harmonic is not null;
 

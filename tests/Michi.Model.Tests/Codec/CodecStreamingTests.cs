@@ -194,6 +194,24 @@ public sealed class CodecStreamingTests
     }
 
     [Fact]
+    public void HarmonicBranchesRenderedAloneSumToTheWhole()
+    {
+        using var vocoder = new Vocoder(TinyHarmonic);
+        using var z = torch.randn(1, 3, Tiny.LatentDim, generator: new Generator(11));
+        using var _ = torch.no_grad();
+        Tensor Render(HarmonicBranches b)
+        {
+            vocoder.Harmonic!.Branches = b;
+            return vocoder.call(z);
+        }
+        using var both = Render(HarmonicBranches.Both);
+        using var harmonic = Render(HarmonicBranches.Harmonic);
+        using var aperiodic = Render(HarmonicBranches.Aperiodic);
+        Assert.True((harmonic + aperiodic).sub(both).abs().max().item<float>() < 1e-6);
+        Assert.True(harmonic.abs().max().item<float>() > 0 && aperiodic.abs().max().item<float>() > 0);
+    }
+
+    [Fact]
     public void StateResetRestartsTheStream()
     {
         using var vocoder = new Vocoder(Tiny);
