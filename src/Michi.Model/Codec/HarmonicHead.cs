@@ -31,9 +31,7 @@ public sealed class HarmonicHeadState(HarmonicState oscillator, IstftState istft
 
     /// <summary>The last frame's log F0 (B), where the next frame's glide starts.</summary>
     internal Tensor PreviousLogF0 { get; } = previousLogF0;
-    internal bool Started { get; set; }
-
-    /// <summary>Control points (hops) emitted so far: indexes the random-phase table.</summary>
+    /// <summary>Control points (hops) emitted so far: indexes the random-phase table; 0 = fresh stream.</summary>
     internal long Hops { get; set; }
 
     public void Reset()
@@ -41,7 +39,6 @@ public sealed class HarmonicHeadState(HarmonicState oscillator, IstftState istft
         Oscillator.Reset();
         Istft.Reset();
         PreviousLogF0.zero_();
-        Started = false;
         Hops = 0;
     }
 
@@ -160,12 +157,11 @@ public sealed class HarmonicHead : nn.Module
         if (frames == 0) return channel * 0;
         var perFrame = channel.view(batch, frames, HopsPerFrame).mean([2]);                    // (B, L)
         var current = (perFrame * F0Gain).sigmoid() * _logF0Range + _logF0Min;                 // (B, L)
-        var first = state.Started ? state.PreviousLogF0 : current.select(1, 0).detach();
+        var first = state.Hops > 0 ? state.PreviousLogF0 : current.select(1, 0).detach();
         var previous = torch.cat([first.unsqueeze(1), current.narrow(1, 0, frames - 1)], 1);   // (B, L)
         var w = torch.arange(1, HopsPerFrame + 1, dtype: channel.dtype, device: channel.device) / HopsPerFrame;  // (R)
         var glide = previous.unsqueeze(-1) + (current - previous).unsqueeze(-1) * w;           // (B, L, R)
         using (torch.no_grad()) state.PreviousLogF0.copy_(current.select(1, frames - 1));
-        state.Started = true;
         return glide.reshape(batch, frames * HopsPerFrame);
     }
 

@@ -75,12 +75,12 @@ public sealed class Vocoder : nn.Module<Tensor, Tensor>, IStreamingModule<Vocode
         _actPost = Activation.Create(v.Activation, channels[^1]);
         if (v.UsesHarmonics)
         {
-            _harmonic = new HarmonicHead(v, config.SampleRate, config.FrameLength / v.TotalUpsampling, v.TotalUpsampling);
+            _harmonic = new HarmonicHead(v, config.SampleRate, Hop, v.TotalUpsampling);
             _convPost = new CausalConv1d(channels[^1], _harmonic.InputChannels, v.PostKernelSize);
         }
         else if (v.UsesIstft)
         {
-            _istft = new CausalIstft(v.IstftNFft, config.FrameLength / v.TotalUpsampling);
+            _istft = new CausalIstft(v.IstftNFft, Hop);
             _convPost = new CausalConv1d(channels[^1], _istft.InputChannels, v.PostKernelSize);
         }
         else

@@ -71,8 +71,8 @@ public sealed class CodecTrainer : IDisposable
         NativeHeap.KeepFreedMemory();   // steps reuse their freed activation memory (see NativeHeap)
         torch.manual_seed(_recipe.Seed);
         _codec = resumeFolder is null ? new AudioCodec(_recipe.Codec) : AudioCodec.Load(resumeFolder);
-        if (resumeFolder is null && _recipe.InitEncoder is { } encoderFrom) CopyEncoder(encoderFrom, _codec);
-        if (resumeFolder is null && _recipe.InitCodec is { } codecFrom) CopyCodec(codecFrom, _codec);
+        if (resumeFolder is null && _recipe.InitEncoder is { } encoderFrom) CopyWeights(encoderFrom, _codec, encoderOnly: true);
+        if (resumeFolder is null && _recipe.InitCodec is { } codecFrom) CopyWeights(codecFrom, _codec, encoderOnly: false);
         if (_recipe.FreezeEncoder)
             foreach (var p in _codec.Encoder.parameters()) p.requires_grad = false;
         _discriminator = new CodecDiscriminator(_recipe.Discriminator);
@@ -86,28 +86,22 @@ public sealed class CodecTrainer : IDisposable
         if (resumed is not null && resumeFolder is not null) Restore(resumed, resumeFolder);
     }
 
-    /// <summary>Copies the listen encoder of the codec in <paramref name="directory"/> into <paramref name="codec"/>.</summary>
-    private static void CopyEncoder(string directory, AudioCodec codec)
+    /// <summary>Copies the weights of the codec in <paramref name="directory"/> into <paramref name="codec"/>:
+    /// the listen encoder's only (init_encoder: same encoder config required), or every weight
+    /// (init_codec: configs may differ only in what carries no weights, e.g. noise_phase).</summary>
+    private static void CopyWeights(string directory, AudioCodec codec, bool encoderOnly)
     {
         using var source = AudioCodec.Load(directory);
-        string Shape(CodecConfig c) => System.Text.Json.JsonSerializer.Serialize(new { c.Encoder, c.LatentDim, c.FrameLength });
-        if (Shape(source.Config) != Shape(codec.Config))
-            throw InvalidInputException.ForFile(Path.Combine(directory, CodecConfig.FileName),
+        string configPath = Path.Combine(directory, CodecConfig.FileName);
+        string EncoderShape(CodecConfig c) => System.Text.Json.JsonSerializer.Serialize(new { c.Encoder, c.LatentDim, c.FrameLength });
+        if (encoderOnly && EncoderShape(source.Config) != EncoderShape(codec.Config))
+            throw InvalidInputException.ForFile(configPath,
                 "its encoder (or latent_dim, frame_length) differs from the one being trained; init_encoder needs the same encoder config");
-        var target = codec.Encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        using var _ = torch.no_grad();
-        foreach (var (name, parameter) in source.Encoder.named_parameters()) target[name].copy_(parameter);
-    }
-
-    /// <summary>Copies every weight of the codec in <paramref name="directory"/> (same config) into <paramref name="codec"/>.</summary>
-    private static void CopyCodec(string directory, AudioCodec codec)
-    {
-        using var source = AudioCodec.Load(directory);
-        var target = codec.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        var weights = source.named_parameters().ToList();
-        // Configs may differ in what carries no weights (e.g. noise_phase); every weight must match.
+        nn.Module from = encoderOnly ? source.Encoder : source, to = encoderOnly ? codec.Encoder : codec;
+        var target = to.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var weights = from.named_parameters().ToList();
         if (weights.Count != target.Count || weights.Any(w => !target.TryGetValue(w.name, out var t) || !t.shape.SequenceEqual(w.parameter.shape)))
-            throw InvalidInputException.ForFile(Path.Combine(directory, CodecConfig.FileName),
+            throw InvalidInputException.ForFile(configPath,
                 "its weights (names or shapes) differ from the codec being trained; init_codec needs the same architecture");
         using var _ = torch.no_grad();
         foreach (var (name, parameter) in weights) target[name].copy_(parameter);
@@ -274,21 +268,20 @@ public sealed class CodecTrainer : IDisposable
         var epsilon = torch.randn(mean.shape, generator: _noise).to(_device);             // (B, L, D)
         var z = mean + (logVar * 0.5).exp() * epsilon;                                     // (B, L, D)
         timer?.Lap("encoder");
-        Tensor y;
-        Tensor? f0Loss = null;
+        Tensor? f0Target = null, voiced = null;                                            // (B, F) each
         if (_codec.Vocoder.PredictsPitch)
         {
-            var (f0Target, voiced) = PitchTargets.Estimate(x, _recipe.Codec.SampleRate, (int)_codec.Vocoder.Hop);  // (B, F) each
+            (f0Target, voiced) = PitchTargets.Estimate(x, _recipe.Codec.SampleRate, (int)_codec.Vocoder.Hop);
             timer?.Lap("pitch_targets");
-            using var state = _codec.Vocoder.CreateState(batch);
-            var (samples, logF0) = _codec.Vocoder.StepWithPitch(z, state,
-                _recipe.F0TeacherForcing ? f0Target * voiced : null);                      // (B, N), (B, F)
-            y = samples;
-            f0Loss = PitchLoss(logF0!, f0Target, voiced);
         }
-        else
+        Tensor y;
+        Tensor? f0Loss;
+        using (var state = _codec.Vocoder.CreateState(batch))
         {
-            y = _codec.Vocoder.call(z);                                                    // (B, N)
+            Tensor? logF0;
+            (y, logF0) = _codec.Vocoder.StepWithPitch(z, state,
+                _recipe.F0TeacherForcing && f0Target is not null ? f0Target * voiced! : null);  // (B, N), (B, F) or null
+            f0Loss = logF0 is null ? null : PitchLoss(logF0, f0Target!, voiced!);
         }
         timer?.Lap("vocoder");
         bool adversarial = _step >= _recipe.AdversarialStartStep;
